@@ -1,0 +1,156 @@
+package dev.meshroute.reference.cli;
+
+import dev.meshroute.reference.config.ConfigLoader;
+import dev.meshroute.reference.config.ConfigStore;
+import dev.meshroute.reference.dataplane.RandomSource;
+import dev.meshroute.reference.mesh.ReferenceMesh;
+import dev.meshroute.reference.model.Diagnostic;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/** The reference mesh's command line: {@code serve} runs it, {@code validate} checks a config directory. */
+@Command(name = "meshroute-reference", mixinStandardHelpOptions = true, version = "meshroute reference 0.1.0",
+        subcommands = {Main.Serve.class, Main.Validate.class},
+        description = "Istio in miniature: a control plane, a sidecar proxy and echo pods, configured by Istio YAML.")
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command and returns its exit code; every failure is one line on {@code err}, never a stack trace. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            err.println("meshroute: " + (e.getMessage() != null ? e.getMessage() : cause.toString()));
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "validate", description = "Print every validation error and analysis message (code, resource,"
+            + " file, line) for the YAML files in DIR; exit 1 if any is an error.")
+    static final class Validate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", description = "directory of Istio and Kubernetes YAML files")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            ConfigStore.Outcome outcome = new ConfigStore().apply(ConfigLoader.loadDirectory(dir));
+            outcome.diagnostics().forEach(out::println);
+            long errors = outcome.diagnostics().stream().filter(Diagnostic::isError).count();
+            long others = outcome.diagnostics().size() - errors;
+            var config = outcome.config();
+            out.printf("%d accepted resources (%d VirtualService, %d DestinationRule, %d Service, %d workload);"
+                            + " %d errors, %d warnings/info%n",
+                    config.virtualServices().size() + config.destinationRules().size() + config.services().size()
+                            + config.workloads().size(),
+                    config.virtualServices().size(), config.destinationRules().size(), config.services().size(),
+                    config.workloads().size(), errors, others);
+            return errors > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "serve", description = "Start the control plane, the pods and the sidecar proxy; reload when a"
+            + " file in the config directory changes. Send requests to the proxy port with the service's Host.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "DIR", description = "directory of YAML files")
+        Path dir;
+
+        @Option(names = "--port", defaultValue = "15001", description = "the proxy's port (default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--xds-port", defaultValue = "15010",
+                description = "the control plane's ADS port (default ${DEFAULT-VALUE}; 0: any free port)")
+        int xdsPort;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on")
+        String bind;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isDirectory(dir)) {
+                spec.commandLine().getErr().println("meshroute: " + dir + " is not a directory; pass --config DIR");
+                return 2;
+            }
+            ReferenceMesh mesh = new ReferenceMesh(new InetSocketAddress(bind, port),
+                    new InetSocketAddress("127.0.0.1", xdsPort), RandomSource.THREAD_LOCAL);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                mesh.close();
+                stopped.countDown();
+            }));
+            String fingerprint = fingerprint(dir);
+            apply(mesh, out);
+            out.printf("meshroute reference mesh: proxy on http://%s:%d, xDS (ADS) on 127.0.0.1:%d, config %s%n",
+                    bind, mesh.proxyPort(), mesh.xdsPort(), dir);
+            out.printf("try: curl -s -H 'Host: my-app' http://%s:%d/%n", bind, mesh.proxyPort());
+            while (!stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                String now = fingerprint(dir);
+                if (!now.equals(fingerprint)) {
+                    fingerprint = now;
+                    out.println("config changed; reloading");
+                    apply(mesh, out);
+                }
+            }
+            return 0;
+        }
+
+        private void apply(ReferenceMesh mesh, PrintWriter out) {
+            ReferenceMesh.Applied applied = mesh.apply(ConfigLoader.loadDirectory(dir));
+            applied.diagnostics().forEach(out::println);
+            out.printf("serving config version %s (%d VirtualService, %d DestinationRule, %d Service, %d workload)%n",
+                    applied.version(), applied.config().virtualServices().size(),
+                    applied.config().destinationRules().size(), applied.config().services().size(),
+                    applied.config().workloads().size());
+        }
+
+        /** Names, sizes and modification times of the YAML files: cheap to poll, changes on every edit. */
+        private static String fingerprint(Path dir) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                List<String> parts = files.filter(Files::isRegularFile).sorted().map(p -> {
+                    try {
+                        return p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+                    } catch (IOException e) {
+                        return p + ":gone";
+                    }
+                }).toList();
+                return String.join("|", parts);
+            } catch (IOException | UncheckedIOException e) {
+                return "unreadable";
+            }
+        }
+    }
+}

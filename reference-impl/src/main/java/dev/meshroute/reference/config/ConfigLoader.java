@@ -1,0 +1,144 @@
+package dev.meshroute.reference.config;
+
+import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.Resource;
+import dev.meshroute.reference.model.SourceLocation;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads multi-document YAML files into resources. Nothing here throws on bad input: a broken file or
+ * document becomes a {@link Diagnostic} naming file and line, and every other document still loads.
+ */
+public final class ConfigLoader {
+
+    /** What one load produced: the resources that parsed, and every problem found on the way. */
+    /**
+     * What one load produced.
+     *
+     * @param resources   the resources that parsed
+     * @param diagnostics every problem found on the way
+     * @param rejected    keys ({@code Kind namespace/name}) of resources that were found but had shape errors
+     * @param brokenFiles files that could not be read to the end (malformed YAML, unreadable)
+     */
+    public record LoadResult(List<Resource> resources, List<Diagnostic> diagnostics, List<String> rejected,
+                             List<String> brokenFiles) {
+        public LoadResult {
+            resources = List.copyOf(resources);
+            diagnostics = List.copyOf(diagnostics);
+            rejected = List.copyOf(rejected);
+            brokenFiles = List.copyOf(brokenFiles);
+        }
+
+        static LoadResult broken(String file, Diagnostic diagnostic) {
+            return new LoadResult(List.of(), List.of(diagnostic), List.of(), List.of(file));
+        }
+    }
+
+    private static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+    private ConfigLoader() {
+    }
+
+    /** Every {@code .yaml} / {@code .yml} file under {@code dir}, recursively, in path order. */
+    public static LoadResult loadDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return LoadResult.broken(dir.toString(), Diagnostic.error(null, new SourceLocation(dir.toString(), 0),
+                    "not a directory; pass the directory that holds the YAML files"));
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return LoadResult.broken(dir.toString(), Diagnostic.error(null, new SourceLocation(dir.toString(), 0),
+                    "cannot list the directory: " + e.getMessage()));
+        }
+        return merge(files.stream().map(ConfigLoader::loadFile).toList());
+    }
+
+    /** The results of several loads as one, in order. */
+    public static LoadResult merge(List<LoadResult> parts) {
+        List<Resource> resources = new ArrayList<>();
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        List<String> broken = new ArrayList<>();
+        for (LoadResult part : parts) {
+            resources.addAll(part.resources());
+            diagnostics.addAll(part.diagnostics());
+            rejected.addAll(part.rejected());
+            broken.addAll(part.brokenFiles());
+        }
+        return new LoadResult(resources, diagnostics, rejected, broken);
+    }
+
+    public static LoadResult loadFile(Path file) {
+        String name = file.toString();
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return LoadResult.broken(name, Diagnostic.error(null, new SourceLocation(name, 0),
+                        "file is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB; split it"));
+            }
+            return loadText(name, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return LoadResult.broken(name, Diagnostic.error(null, new SourceLocation(name, 0),
+                    "cannot read the file: " + e.getMessage()));
+        }
+    }
+
+    /** Parses YAML text; {@code name} is what diagnostics call the file. */
+    public static LoadResult loadText(String name, String text) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<Resource> resources = new ArrayList<>();
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // duplicates are reported by the parser with their line
+        options.setMaxAliasesForCollections(50);
+        org.yaml.snakeyaml.Yaml snake = new org.yaml.snakeyaml.Yaml(new SafeConstructor(options));
+        ResourceParser parser = new ResourceParser(name, diagnostics);
+        boolean broken = false;
+        try (Reader reader = new StringReader(text)) {
+            for (Node document : snake.composeAll(reader)) {
+                if (document == null || Yaml.isNull(document)) {
+                    continue;
+                }
+                Resource resource = parser.parse(document);
+                if (resource != null) {
+                    resources.add(resource);
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            broken = true;
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            int line = mark == null ? 0 : mark.getLine() + 1;
+            diagnostics.add(Diagnostic.error(null, new SourceLocation(name, line),
+                    "malformed YAML: " + oneLine(e) + "; documents after this point in the file were not read"));
+        } catch (YAMLException | IOException e) {
+            broken = true;
+            diagnostics.add(Diagnostic.error(null, new SourceLocation(name, 0),
+                    "malformed YAML: " + e.getMessage().lines().findFirst().orElse("")));
+        }
+        return new LoadResult(resources, diagnostics, parser.rejected(), broken ? List.of(name) : List.of());
+    }
+
+    private static String oneLine(MarkedYAMLException e) {
+        String problem = e.getProblem() == null ? "" : e.getProblem();
+        String context = e.getContext() == null ? "" : e.getContext() + ", ";
+        return (context + problem).replaceAll("\\s+", " ").trim();
+    }
+}

@@ -1,0 +1,322 @@
+package dev.meshroute.reference.config;
+
+import dev.meshroute.reference.model.Destination;
+import dev.meshroute.reference.model.DestinationRule;
+import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpRoute;
+import dev.meshroute.reference.model.HttpRouteDestination;
+import dev.meshroute.reference.model.ObjectMeta;
+import dev.meshroute.reference.model.Resource;
+import dev.meshroute.reference.model.Service;
+import dev.meshroute.reference.model.ServicePort;
+import dev.meshroute.reference.model.SourceLocation;
+import dev.meshroute.reference.model.StringMatch;
+import dev.meshroute.reference.model.Subset;
+import dev.meshroute.reference.model.VirtualService;
+import dev.meshroute.reference.model.Workload;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one YAML document into a {@link Resource}, reporting every shape error it finds (unknown
+ * fields, wrong types, missing names) with file and line. A document with shape errors yields no
+ * resource; the errors say why.
+ */
+final class ResourceParser {
+
+    static final List<String> ISTIO_VERSIONS = List.of("v1", "v1beta1", "v1alpha3");
+    private static final String ISTIO_GROUP = "networking.istio.io/";
+
+    private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
+    private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
+    private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route");
+    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("redirect", "directResponse", "delegate",
+            "rewrite", "timeout", "retries", "fault", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
+            "mirror_percent", "corsPolicy", "headers");
+    private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
+            "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
+            "gateways", "statPrefix");
+    private static final List<String> DESTINATION_WEIGHT_FIELDS = List.of("destination", "weight");
+    private static final List<String> DESTINATION_WEIGHT_UNSUPPORTED = List.of("headers");
+    private static final List<String> DESTINATION_FIELDS = List.of("host", "subset", "port");
+    private static final List<String> STRING_MATCH_FIELDS = List.of("exact", "prefix", "regex");
+    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo", "workloadSelector");
+    private static final List<String> DR_UNSUPPORTED = List.of("trafficPolicy");
+    private static final List<String> SUBSET_FIELDS = List.of("name", "labels");
+    private static final List<String> SUBSET_UNSUPPORTED = List.of("trafficPolicy");
+
+    private final String file;
+    private final List<Diagnostic> diagnostics;
+    private final List<String> rejected = new ArrayList<>();
+    private String resource;
+    private boolean failed;
+    private Yaml yaml;
+
+    ResourceParser(String file, List<Diagnostic> diagnostics) {
+        this.file = file;
+        this.diagnostics = diagnostics;
+    }
+
+    /** The resource in {@code document}, or null if it is not one meshroute reads or has shape errors. */
+    Resource parse(Node document) {
+        resource = null;
+        failed = false;
+        yaml = new Yaml(file, (location, message) -> {
+            failed = true;
+            diagnostics.add(Diagnostic.error(resource, location, message));
+        });
+        SourceLocation at = yaml.at(document);
+        Map<String, Node> top = yaml.fields(document, "document", "Kubernetes object", List.of(), List.of());
+        String apiVersion = yaml.string(top.get("apiVersion"), "apiVersion");
+        String kind = yaml.string(top.get("kind"), "kind");
+        if (kind == null || apiVersion == null) {
+            if (!failed) {
+                diagnostics.add(Diagnostic.error(null, at, "a document needs 'apiVersion' and 'kind'; found "
+                        + (kind == null ? "no kind" : "kind " + kind) + (apiVersion == null ? " and no apiVersion" : "")));
+            }
+            return null;
+        }
+        ObjectMeta meta = meta(top.get("metadata"), at);
+        if (meta == null) {
+            return null;
+        }
+        resource = kind + " " + meta.qualifiedName();
+        Node spec = top.get("spec");
+        Resource parsed = switch (kind) {
+            case "VirtualService" -> istio(apiVersion, at) ? virtualService(meta, at, spec) : null;
+            case "DestinationRule" -> istio(apiVersion, at) ? destinationRule(meta, at, spec) : null;
+            case "Service" -> apiVersion(apiVersion, "v1", at) ? service(meta, at, spec) : null;
+            case "Deployment" -> apiVersion(apiVersion, "apps/v1", at) ? deployment(meta, at, spec) : null;
+            case "Pod" -> apiVersion(apiVersion, "v1", at)
+                    ? new Workload("Pod", meta, at, meta.labels(), 1) : null;
+            default -> {
+                diagnostics.add(Diagnostic.warning(resource, at, "kind " + kind + " (" + apiVersion
+                        + ") is not read by the meshroute reference; ignored"));
+                yield null;
+            }
+        };
+        if (failed) {
+            rejected.add(resource);
+            return null;
+        }
+        return parsed;
+    }
+
+    /** The keys ({@code Kind namespace/name}) of the resources whose documents had shape errors. */
+    List<String> rejected() {
+        return rejected;
+    }
+
+    private boolean istio(String apiVersion, SourceLocation at) {
+        if (apiVersion.startsWith(ISTIO_GROUP) && ISTIO_VERSIONS.contains(apiVersion.substring(ISTIO_GROUP.length()))) {
+            return true;
+        }
+        error(at, "apiVersion '" + apiVersion + "' is not an Istio networking version; use "
+                + ISTIO_GROUP + "v1 (v1beta1 and v1alpha3 are accepted too)");
+        return false;
+    }
+
+    private boolean apiVersion(String actual, String expected, SourceLocation at) {
+        if (actual.equals(expected)) {
+            return true;
+        }
+        diagnostics.add(Diagnostic.error(resource, at, "apiVersion '" + actual + "' is not supported for this kind;"
+                + " use '" + expected + "'"));
+        failed = true;
+        return false;
+    }
+
+    private ObjectMeta meta(Node node, SourceLocation at) {
+        if (node == null) {
+            diagnostics.add(Diagnostic.error(null, at, "metadata is missing; every object needs metadata.name"));
+            return null;
+        }
+        Map<String, Node> fields = yaml.fields(node, "metadata", "ObjectMeta", List.of(), List.of());
+        String name = yaml.string(fields.get("name"), "metadata.name");
+        String namespace = yaml.string(fields.get("namespace"), "metadata.namespace");
+        Map<String, String> labels = yaml.stringMap(fields.get("labels"), "metadata.labels");
+        if (name == null || name.isEmpty()) {
+            diagnostics.add(Diagnostic.error(null, yaml.at(node), "metadata.name is missing"));
+            return null;
+        }
+        return new ObjectMeta(name, namespace == null ? "default" : namespace, labels);
+    }
+
+    private VirtualService virtualService(ObjectMeta meta, SourceLocation at, Node spec) {
+        Map<String, Node> f = yaml.fields(require(spec, at), "spec", "VirtualService spec", VS_FIELDS, VS_UNSUPPORTED);
+        List<String> hosts = yaml.stringList(f.get("hosts"), "spec.hosts");
+        List<String> gateways = yaml.stringList(f.get("gateways"), "spec.gateways");
+        yaml.stringList(f.get("exportTo"), "spec.exportTo");
+        List<HttpRoute> http = new ArrayList<>();
+        List<Node> rules = yaml.list(f.get("http"), "spec.http");
+        for (int i = 0; i < rules.size(); i++) {
+            http.add(httpRoute(rules.get(i), "spec.http[" + i + "]"));
+        }
+        return new VirtualService(meta, at, hosts, gateways, http);
+    }
+
+    private HttpRoute httpRoute(Node node, String path) {
+        Map<String, Node> f = yaml.fields(node, path, "HTTPRoute", HTTP_ROUTE_FIELDS, HTTP_ROUTE_UNSUPPORTED);
+        List<HttpMatchRequest> matches = new ArrayList<>();
+        List<Node> matchNodes = yaml.list(f.get("match"), path + ".match");
+        for (int i = 0; i < matchNodes.size(); i++) {
+            matches.add(match(matchNodes.get(i), path + ".match[" + i + "]"));
+        }
+        List<HttpRouteDestination> route = new ArrayList<>();
+        List<Node> routeNodes = yaml.list(f.get("route"), path + ".route");
+        for (int i = 0; i < routeNodes.size(); i++) {
+            route.add(routeDestination(routeNodes.get(i), path + ".route[" + i + "]"));
+        }
+        return new HttpRoute(yaml.string(f.get("name"), path + ".name"), matches, route, yaml.at(node));
+    }
+
+    private HttpMatchRequest match(Node node, String path) {
+        Map<String, Node> f = yaml.fields(node, path, "HTTPMatchRequest", MATCH_FIELDS, List.of());
+        Boolean ignoreUriCase = yaml.bool(f.get("ignoreUriCase"), path + ".ignoreUriCase");
+        return new HttpMatchRequest(
+                yaml.string(f.get("name"), path + ".name"),
+                stringMatch(f.get("uri"), path + ".uri"),
+                stringMatch(f.get("scheme"), path + ".scheme"),
+                stringMatch(f.get("method"), path + ".method"),
+                stringMatch(f.get("authority"), path + ".authority"),
+                stringMatches(f.get("headers"), path + ".headers"),
+                stringMatches(f.get("withoutHeaders"), path + ".withoutHeaders"),
+                stringMatches(f.get("queryParams"), path + ".queryParams"),
+                Boolean.TRUE.equals(ignoreUriCase),
+                yaml.integer(f.get("port"), path + ".port"),
+                yaml.stringMap(f.get("sourceLabels"), path + ".sourceLabels"),
+                yaml.string(f.get("sourceNamespace"), path + ".sourceNamespace"),
+                yaml.stringList(f.get("gateways"), path + ".gateways"),
+                yaml.at(node));
+    }
+
+    private Map<String, StringMatch> stringMatches(Node node, String path) {
+        Map<String, StringMatch> out = new LinkedHashMap<>();
+        if (node == null) {
+            return out;
+        }
+        yaml.entries(node, path).forEach((name, value) -> {
+            StringMatch m = stringMatch(value, path + "." + name);
+            out.put(name, m == null ? new StringMatch(StringMatch.Kind.PRESENT, null, yaml.at(value)) : m);
+        });
+        return out;
+    }
+
+    /** A StringMatch; {@code {}} (or a null value) is the present-match form. */
+    private StringMatch stringMatch(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        SourceLocation at = yaml.at(node);
+        Map<String, Node> f = yaml.fields(node, path, "StringMatch", STRING_MATCH_FIELDS, List.of());
+        if (f.size() > 1) {
+            diagnostics.add(Diagnostic.error(resource, at, path + ": a StringMatch takes one of exact, prefix or regex;"
+                    + " found " + String.join(" and ", f.keySet())));
+            failed = true;
+            return null;
+        }
+        if (f.isEmpty()) {
+            return new StringMatch(StringMatch.Kind.PRESENT, null, at);
+        }
+        Map.Entry<String, Node> e = f.entrySet().iterator().next();
+        String value = yaml.string(e.getValue(), path + "." + e.getKey());
+        StringMatch.Kind kind = StringMatch.Kind.valueOf(e.getKey().toUpperCase());
+        return new StringMatch(kind, value == null ? "" : value, at);
+    }
+
+    private HttpRouteDestination routeDestination(Node node, String path) {
+        Map<String, Node> f = yaml.fields(node, path, "HTTPRouteDestination", DESTINATION_WEIGHT_FIELDS,
+                DESTINATION_WEIGHT_UNSUPPORTED);
+        Destination destination = null;
+        Node d = f.get("destination");
+        if (d == null) {
+            error(yaml.at(node), path + ".destination is required");
+        } else {
+            Map<String, Node> df = yaml.fields(d, path + ".destination", "Destination", DESTINATION_FIELDS, List.of());
+            Integer port = null;
+            if (df.get("port") != null) {
+                Map<String, Node> pf = yaml.fields(df.get("port"), path + ".destination.port", "PortSelector",
+                        List.of("number"), List.of());
+                port = yaml.integer(pf.get("number"), path + ".destination.port.number");
+            }
+            destination = new Destination(yaml.string(df.get("host"), path + ".destination.host"),
+                    yaml.string(df.get("subset"), path + ".destination.subset"), port, yaml.at(d));
+        }
+        return new HttpRouteDestination(destination, yaml.integer(f.get("weight"), path + ".weight"), yaml.at(node));
+    }
+
+    private DestinationRule destinationRule(ObjectMeta meta, SourceLocation at, Node spec) {
+        Map<String, Node> f = yaml.fields(require(spec, at), "spec", "DestinationRule spec", DR_FIELDS, DR_UNSUPPORTED);
+        List<Subset> subsets = new ArrayList<>();
+        List<Node> nodes = yaml.list(f.get("subsets"), "spec.subsets");
+        for (int i = 0; i < nodes.size(); i++) {
+            String path = "spec.subsets[" + i + "]";
+            Map<String, Node> sf = yaml.fields(nodes.get(i), path, "Subset", SUBSET_FIELDS, SUBSET_UNSUPPORTED);
+            subsets.add(new Subset(yaml.string(sf.get("name"), path + ".name"),
+                    yaml.stringMap(sf.get("labels"), path + ".labels"), yaml.at(nodes.get(i))));
+        }
+        yaml.stringList(f.get("exportTo"), "spec.exportTo");
+        return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets);
+    }
+
+    private Service service(ObjectMeta meta, SourceLocation at, Node spec) {
+        // Kubernetes objects carry many fields meshroute has no use for: read what routing needs, ignore the rest.
+        Map<String, Node> f = yaml.entries(require(spec, at), "spec");
+        List<ServicePort> ports = new ArrayList<>();
+        List<Node> nodes = yaml.list(f.get("ports"), "spec.ports");
+        for (int i = 0; i < nodes.size(); i++) {
+            String path = "spec.ports[" + i + "]";
+            Map<String, Node> pf = yaml.entries(nodes.get(i), path);
+            Integer port = yaml.integer(pf.get("port"), path + ".port");
+            if (port == null) {
+                error(yaml.at(nodes.get(i)), path + ".port is required");
+                continue;
+            }
+            String name = yaml.string(pf.get("name"), path + ".name");
+            String protocol = yaml.string(pf.get("appProtocol"), path + ".appProtocol");
+            ports.add(new ServicePort(name == null ? "" : name, port, protocol == null ? "http" : protocol));
+        }
+        if (ports.isEmpty() && !failed) {
+            error(at, "spec.ports: a Service needs at least one port");
+        }
+        return new Service(meta, at, yaml.stringMap(f.get("selector"), "spec.selector"), ports);
+    }
+
+    private Workload deployment(ObjectMeta meta, SourceLocation at, Node spec) {
+        Map<String, Node> f = yaml.entries(require(spec, at), "spec");
+        Integer replicas = yaml.integer(f.get("replicas"), "spec.replicas");
+        if (replicas != null && replicas < 0) {
+            error(yaml.at(f.get("replicas")), "spec.replicas must be 0 or more");
+        }
+        Map<String, String> labels = Map.of();
+        Node template = f.get("template");
+        if (template != null) {
+            Node templateMeta = yaml.entries(template, "spec.template").get("metadata");
+            if (templateMeta != null) {
+                labels = yaml.stringMap(yaml.entries(templateMeta, "spec.template.metadata").get("labels"),
+                        "spec.template.metadata.labels");
+            }
+        }
+        if (labels.isEmpty() && !failed) {
+            error(at, "spec.template.metadata.labels is empty; a Service can only select pods by their labels");
+        }
+        return new Workload("Deployment", meta, at, labels, replicas == null ? 1 : replicas);
+    }
+
+    private Node require(Node spec, SourceLocation at) {
+        if (spec == null) {
+            error(at, "spec is missing");
+        }
+        return spec;
+    }
+
+    private void error(SourceLocation at, String message) {
+        failed = true;
+        diagnostics.add(Diagnostic.error(resource, at, message));
+    }
+}

@@ -1,0 +1,291 @@
+package dev.meshroute.reference.dataplane;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * The reference proxy's xDS client: one state-of-the-world ADS stream that follows LDS -> RDS and
+ * CDS -> EDS like Envoy, compiles a new {@link RouteTable} after every accepted update, hands it over
+ * before ACKing (so an ACK means "routing by this now"), and NACKs what it cannot compile, keeping
+ * the previous table.
+ */
+public final class AdsClient implements AutoCloseable {
+
+    static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+    static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+    static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+
+    private static final Logger LOG = Logger.getLogger(AdsClient.class.getName());
+
+    private final String host;
+    private final int port;
+    private final Node node;
+    private final int listenerPort;
+    private final RandomSource random;
+    private final Consumer<RouteTable> onTable;
+    private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meshroute-ads-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Accepted state, touched only from the stream's callbacks (gRPC delivers them one at a time).
+    private final Map<String, String> acceptedVersion = new HashMap<>();
+    private final Map<String, String> lastNonce = new HashMap<>();
+    private final Map<String, List<String>> subscribed = new HashMap<>();
+    private Map<String, Listener> listeners = Map.of();
+    private Map<String, RouteConfiguration> routes = Map.of();
+    private Map<String, Cluster> clusters = Map.of();
+    private Map<String, ClusterLoadAssignment> assignments = Map.of();
+
+    private volatile ManagedChannel channel;
+    private volatile StreamObserver<DiscoveryRequest> requests;
+    private volatile boolean closed;
+    private boolean cdsAckPending;
+    private long backoffMillis = 100;
+
+    /**
+     * @param listenerPort the listener this proxy serves: traffic for that service port is what it captures
+     * @param onTable      receives each new route table; it must swap it in before returning
+     */
+    public AdsClient(String host, int port, String nodeId, int listenerPort, RandomSource random,
+                     Consumer<RouteTable> onTable) {
+        this.host = host;
+        this.port = port;
+        this.node = Node.newBuilder().setId(nodeId).setCluster("meshroute-reference").build();
+        this.listenerPort = listenerPort;
+        this.random = random;
+        this.onTable = onTable;
+    }
+
+    public AdsClient start() {
+        channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        connect();
+        return this;
+    }
+
+    private synchronized void connect() {
+        if (closed) {
+            return;
+        }
+        acceptedVersion.clear();
+        lastNonce.clear();
+        cdsAckPending = false;
+        subscribed.clear();
+        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Responses());
+        subscribe(LDS, List.of());
+        subscribe(CDS, List.of());
+    }
+
+    private void subscribe(String typeUrl, List<String> names) {
+        subscribed.put(typeUrl, names);
+        send(DiscoveryRequest.newBuilder().setTypeUrl(typeUrl).addAllResourceNames(names), typeUrl);
+    }
+
+    private void send(DiscoveryRequest.Builder request, String typeUrl) {
+        request.setNode(node)
+                .setVersionInfo(acceptedVersion.getOrDefault(typeUrl, ""))
+                .setResponseNonce(lastNonce.getOrDefault(typeUrl, ""));
+        requests.onNext(request.build());
+    }
+
+    private final class Responses implements StreamObserver<DiscoveryResponse> {
+        @Override
+        public void onNext(DiscoveryResponse response) {
+            synchronized (AdsClient.this) {
+                backoffMillis = 100;
+                handle(response);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            reconnectLater("ADS stream failed: " + t.getMessage());
+        }
+
+        @Override
+        public void onCompleted() {
+            reconnectLater("ADS stream closed by the control plane");
+        }
+    }
+
+    private synchronized void reconnectLater(String why) {
+        if (closed) {
+            return;
+        }
+        long delay = backoffMillis;
+        backoffMillis = Math.min(backoffMillis * 2, 10_000);
+        LOG.warning(why + "; keeping the last configuration and reconnecting in " + delay + " ms");
+        reconnects.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void handle(DiscoveryResponse response) {
+        String type = response.getTypeUrl();
+        lastNonce.put(type, response.getNonce());
+        Map<String, Listener> nextListeners = listeners;
+        Map<String, RouteConfiguration> nextRoutes = routes;
+        Map<String, Cluster> nextClusters = clusters;
+        Map<String, ClusterLoadAssignment> nextAssignments = assignments;
+        try {
+            switch (type) {
+                case LDS -> nextListeners = unpackAll(response, Listener.class, Listener::getName);
+                case RDS -> nextRoutes = unpackAll(response, RouteConfiguration.class, RouteConfiguration::getName);
+                case CDS -> nextClusters = unpackAll(response, Cluster.class, Cluster::getName);
+                case EDS -> nextAssignments = unpackAll(response, ClusterLoadAssignment.class,
+                        ClusterLoadAssignment::getClusterName);
+                default -> throw new XdsRejection("unexpected resource type " + type);
+            }
+            RouteTable table = build(nextListeners, nextRoutes, nextClusters, nextAssignments);
+            listeners = nextListeners;
+            routes = nextRoutes;
+            clusters = nextClusters;
+            assignments = nextAssignments;
+            if (table != null) {
+                onTable.accept(table);
+            }
+            acceptedVersion.put(type, response.getVersionInfo());
+            if (type.equals(CDS)) {
+                // Like Envoy's cluster warming: CDS is ACKed once every EDS cluster has its endpoints, so an
+                // ACK of every type means the whole version is in the route table.
+                cdsAckPending = true;
+            } else {
+                ack(type);
+            }
+        } catch (XdsRejection e) {
+            LOG.warning("rejecting " + type + " version " + response.getVersionInfo() + ": " + e.getMessage());
+            send(DiscoveryRequest.newBuilder().setTypeUrl(type)
+                    .addAllResourceNames(subscribed.getOrDefault(type, List.of()))
+                    .setErrorDetail(Status.newBuilder().setCode(3).setMessage(e.getMessage())), type);
+            return;
+        }
+        followDependencies();
+        if (cdsAckPending && warmingClusters().isEmpty()) {
+            cdsAckPending = false;
+            ack(CDS);
+        }
+    }
+
+    private void ack(String type) {
+        send(DiscoveryRequest.newBuilder().setTypeUrl(type).addAllResourceNames(subscribed.get(type)), type);
+    }
+
+    /** EDS clusters whose endpoints have not arrived yet; Envoy does not route to them until they do. */
+    private List<String> warmingClusters() {
+        return edsNames(clusters).stream().filter(n -> !assignments.containsKey(n)).toList();
+    }
+
+    private static List<String> edsNames(Map<String, Cluster> cs) {
+        return new ArrayList<>(new TreeSet<>(cs.values().stream()
+                .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
+                .map(c -> c.getEdsClusterConfig().getServiceName().isEmpty()
+                        ? c.getName() : c.getEdsClusterConfig().getServiceName())
+                .toList()));
+    }
+
+    /** LDS names the route configuration to fetch (RDS); CDS names the assignments to fetch (EDS). */
+    private void followDependencies() {
+        List<String> rds = rdsName(listeners) == null ? List.of() : List.of(rdsName(listeners));
+        if (!rds.equals(subscribed.get(RDS)) && !rds.isEmpty()) {
+            subscribe(RDS, rds);
+        }
+        List<String> eds = edsNames(clusters);
+        if (!eds.equals(subscribed.get(EDS)) && !eds.isEmpty()) {
+            subscribe(EDS, eds);
+        }
+    }
+
+    private String rdsName(Map<String, Listener> ls) {
+        for (Listener l : ls.values()) {
+            if (l.getAddress().getSocketAddress().getPortValue() != listenerPort) {
+                continue;
+            }
+            for (FilterChain chain : l.getFilterChainsList()) {
+                for (Filter f : chain.getFiltersList()) {
+                    if (f.getTypedConfig().is(HttpConnectionManager.class)) {
+                        try {
+                            return f.getTypedConfig().unpack(HttpConnectionManager.class).getRds().getRouteConfigName();
+                        } catch (InvalidProtocolBufferException e) {
+                            throw new XdsRejection("listener " + l.getName() + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private RouteTable build(Map<String, Listener> ls, Map<String, RouteConfiguration> rs, Map<String, Cluster> cs,
+                             Map<String, ClusterLoadAssignment> as) {
+        String name = rdsName(ls);
+        RouteConfiguration config = name == null ? null : rs.get(name);
+        if (config == null) {
+            return null; // not routable yet: the listener or its routes have not arrived
+        }
+        // A cluster still warming (no EDS answer yet) is not routable: requests to it get 503 NC, as on Envoy.
+        List<String> active = cs.values().stream()
+                .filter(c -> c.getType() != Cluster.DiscoveryType.EDS || as.containsKey(
+                        c.getEdsClusterConfig().getServiceName().isEmpty()
+                                ? c.getName() : c.getEdsClusterConfig().getServiceName()))
+                .map(Cluster::getName)
+                .toList();
+        return RouteTable.compile(config, active, as, random);
+    }
+
+    private static <T extends com.google.protobuf.Message> Map<String, T> unpackAll(
+            DiscoveryResponse response, Class<T> type, java.util.function.Function<T, String> name) {
+        Map<String, T> out = new LinkedHashMap<>();
+        for (Any any : response.getResourcesList()) {
+            try {
+                T value = any.unpack(type);
+                out.put(name.apply(value), value);
+            } catch (InvalidProtocolBufferException e) {
+                throw new XdsRejection("cannot decode " + any.getTypeUrl() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reconnects.shutdownNow();
+        if (requests != null) {
+            try {
+                requests.onCompleted();
+            } catch (RuntimeException ignored) {
+                // the stream may already be gone
+            }
+        }
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+
+/** Responses the proxy makes itself, shaped like Envoy's local replies. */
+final class LocalReplies {
+
+    static final String RESPONSE_FLAGS_HEADER = "x-response-flags";
+
+    private LocalReplies() {
+    }
+
+    static FullHttpResponse of(RouteDecision.LocalReply reply) {
+        return of(reply.status(), reply.body(), reply.responseFlags());
+    }
+
+    static FullHttpResponse upstreamFailure() {
+        return of(503, "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                "UF");
+    }
+
+    static FullHttpResponse internalError() {
+        return of(500, "internal proxy error", null);
+    }
+
+    /** A request the decoder could not parse; DPE is Envoy's flag for a downstream protocol error. */
+    static FullHttpResponse badRequest() {
+        return of(400, "Bad Request", "DPE");
+    }
+
+    static FullHttpResponse payloadTooLarge() {
+        return of(413, "Payload Too Large", null);
+    }
+
+    /**
+     * A reply with the given status and body; the flags header is left out when there are no flags.
+     *
+     * @throws IllegalArgumentException if {@code status} is not a three-digit code
+     */
+    static FullHttpResponse of(int status, String body, String flags) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("not an HTTP status code: " + status);
+        }
+        String text = body == null ? "" : body;
+        ByteBuf content = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
+        if (!text.isEmpty()) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        if (flags != null && !flags.isEmpty()) {
+            response.headers().set(RESPONSE_FLAGS_HEADER, flags);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The upstream side of one proxied exchange: sends a request on a pooled connection and hands back exactly one
+ * response, the upstream's or a 503 UF local reply if the connection fails first.
+ *
+ * <p>It sits at the end of the upstream pipeline only for the exchange, then returns the connection to the pool
+ * when both sides allow keep-alive.
+ */
+final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(ProxyBackendHandler.class.getName());
+
+    private final UpstreamPool pool;
+    private final InetSocketAddress endpoint;
+    private final boolean requestAllowsReuse;
+    private final Consumer<FullHttpResponse> reply;
+    private boolean finished;
+
+    private ProxyBackendHandler(UpstreamPool pool, InetSocketAddress endpoint, boolean requestAllowsReuse,
+                                Consumer<FullHttpResponse> reply) {
+        this.pool = pool;
+        this.endpoint = endpoint;
+        this.requestAllowsReuse = requestAllowsReuse;
+        this.reply = reply;
+    }
+
+    /**
+     * Forwards {@code request} to {@code endpoint} and later passes the response to {@code reply}, on {@code loop}.
+     * The caller keeps its own reference to {@code request}.
+     */
+    static void forward(UpstreamPool pool, EventLoop loop, InetSocketAddress endpoint, FullHttpRequest request,
+                        Consumer<FullHttpResponse> reply) {
+        boolean requestAllowsReuse = HttpUtil.isKeepAlive(request);
+        ChannelFuture acquired = pool.acquire(loop, endpoint);
+        request.retain();
+        acquired.addListener((ChannelFuture connected) -> {
+            if (!connected.isSuccess()) {
+                request.release();
+                LOG.log(Level.FINE, "cannot connect to " + endpoint, connected.cause());
+                reply.accept(LocalReplies.upstreamFailure());
+                return;
+            }
+            Channel upstream = connected.channel();
+            ProxyBackendHandler handler = new ProxyBackendHandler(pool, endpoint, requestAllowsReuse, reply);
+            upstream.pipeline().addLast(handler);
+            // A pooled connection can close between acquire and write, before this handler could see it close.
+            upstream.writeAndFlush(request).addListener((ChannelFuture written) -> {
+                if (!written.isSuccess()) {
+                    handler.fail(upstream, written.cause());
+                }
+            });
+        });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        FullHttpResponse response = (FullHttpResponse) msg;
+        if (response.decoderResult().isFailure()) {
+            response.release();
+            fail(ctx.channel(), response.decoderResult().cause());
+            return;
+        }
+        finished = true;
+        ctx.pipeline().remove(this);
+        if (requestAllowsReuse && HttpUtil.isKeepAlive(response)) {
+            pool.release(ctx.channel(), endpoint);
+        } else {
+            ctx.channel().close();
+        }
+        reply.accept(response);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(ctx.channel(), new ClosedChannelException());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx.channel(), cause);
+    }
+
+    private void fail(Channel upstream, Throwable cause) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        upstream.close();
+        LOG.log(Level.FINE, "upstream " + endpoint + " failed before a response", cause);
+        reply.accept(LocalReplies.upstreamFailure());
+    }
+}

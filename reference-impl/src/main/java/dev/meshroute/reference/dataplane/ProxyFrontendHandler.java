@@ -1,0 +1,138 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The downstream side of the proxy: routes each request on a client connection and answers it with a local reply
+ * or the upstream's response, one request at a time and in arrival order.
+ */
+final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(ProxyFrontendHandler.class.getName());
+
+    private final Supplier<Router> router;
+    private final UpstreamPool upstreams;
+    private final Deque<FullHttpRequest> waiting = new ArrayDeque<>();
+    private boolean busy;
+    private HttpVersion version;
+    private boolean keepAlive;
+
+    ProxyFrontendHandler(Supplier<Router> router, UpstreamPool upstreams) {
+        this.router = router;
+        this.upstreams = upstreams;
+    }
+
+    /** What routing sees of a request: header names lower-cased, everything else as sent. */
+    static HttpRequestHead head(HttpRequest request) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.add(Map.entry(header.getKey().toLowerCase(Locale.ROOT), header.getValue()));
+        }
+        String authority = request.headers().get(HttpHeaderNames.HOST, "");
+        return new HttpRequestHead(request.method().name(), request.uri(), authority, "http", headers);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        waiting.add((FullHttpRequest) msg);
+        serveNext(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        waiting.forEach(FullHttpRequest::release);
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.FINE, "downstream connection failed", cause);
+        closeOnFlush(ctx.channel());
+    }
+
+    private void serveNext(ChannelHandlerContext ctx) {
+        if (busy) {
+            return;
+        }
+        FullHttpRequest request = waiting.poll();
+        // Reading pauses while a request is served: pipelined requests then wait here, in order and few at a time.
+        ctx.channel().config().setAutoRead(request == null);
+        if (request == null) {
+            return;
+        }
+        busy = true;
+        version = request.protocolVersion();
+        keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);
+        try {
+            serve(ctx, request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot handle " + request.method() + " " + request.uri(), e);
+            respond(ctx, LocalReplies.internalError());
+        } finally {
+            request.release();
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            boolean tooLarge = request.decoderResult().cause() instanceof TooLongHttpContentException;
+            respond(ctx, tooLarge ? LocalReplies.payloadTooLarge() : LocalReplies.badRequest());
+            return;
+        }
+        RouteDecision decision = router.get().route(head(request));
+        if (decision instanceof RouteDecision.Forward forward) {
+            ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
+                    response -> relay(ctx, response));
+        } else {
+            respond(ctx, LocalReplies.of((RouteDecision.LocalReply) decision));
+        }
+    }
+
+    private void relay(ChannelHandlerContext ctx, FullHttpResponse response) {
+        // These describe the upstream connection; respond() sets the downstream one's.
+        response.headers().remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE);
+        respond(ctx, response);
+    }
+
+    private void respond(ChannelHandlerContext ctx, FullHttpResponse response) {
+        busy = false;
+        response.setProtocolVersion(version);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (keepAlive) {
+            // Later, not now: a run of pipelined local replies would otherwise recurse once per request.
+            ctx.executor().execute(() -> serveNext(ctx));
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

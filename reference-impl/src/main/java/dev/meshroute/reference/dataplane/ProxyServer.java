@@ -1,0 +1,113 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The reference proxy's HTTP/1.1 listener: routes every request with the current {@link Router} and either
+ * answers it locally or forwards it, unchanged, to the chosen endpoint over pooled keep-alive connections.
+ *
+ * <p>The router is looked up once per request, so the caller can swap it at any time.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final int WORKER_THREADS = 2;
+    private static final int MAX_INITIAL_LINE = 8192;
+    private static final int MAX_HEADER_SIZE = 61440;
+    private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+    private final InetSocketAddress bindAddress;
+    private final Supplier<Router> router;
+    private final UpstreamPool upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_BODY_BYTES);
+    private EventLoopGroup group;
+    private Channel serverChannel;
+
+    /** A proxy that will listen on 127.0.0.1:{@code port} (0 for an ephemeral port). */
+    public ProxyServer(int port, Supplier<Router> router) {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), router);
+    }
+
+    /** A proxy that will listen on {@code bindAddress}; port 0 picks an ephemeral port. */
+    public ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router) {
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.router = Objects.requireNonNull(router, "router");
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return the bound port
+     * @throws IllegalStateException if already started or the address cannot be bound
+     */
+    public synchronized int start() {
+        if (group != null) {
+            throw new IllegalStateException("proxy already started");
+        }
+        group = new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("meshroute-proxy"),
+                NioIoHandler.newFactory());
+        ChannelFuture bind = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(
+                                new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                                        .setMaxHeaderSize(MAX_HEADER_SIZE)),
+                                new RequestAssembler(MAX_BODY_BYTES),
+                                new ProxyFrontendHandler(router, upstreams));
+                    }
+                })
+                .bind(bindAddress)
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalStateException("proxy cannot bind " + bindAddress, bind.cause());
+        }
+        serverChannel = bind.channel();
+        return port();
+    }
+
+    /** The bound port. */
+    public synchronized int port() {
+        return address().getPort();
+    }
+
+    /** The bound address. */
+    public synchronized InetSocketAddress address() {
+        if (serverChannel == null) {
+            throw new IllegalStateException("proxy not started");
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops listening, closes every connection and stops the proxy's threads. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+}

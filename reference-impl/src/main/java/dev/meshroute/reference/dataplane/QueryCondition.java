@@ -1,0 +1,41 @@
+package dev.meshroute.reference.dataplane;
+
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+
+/**
+ * A compiled Envoy {@code QueryParameterMatcher}: only the first value of a repeated key counts,
+ * values are compared as sent (not percent-decoded).
+ */
+record QueryCondition(String name, StringMatcher matcher) {
+
+    static QueryCondition compile(QueryParameterMatcher proto) {
+        return switch (proto.getQueryParameterMatchSpecifierCase()) {
+            case STRING_MATCH -> new QueryCondition(proto.getName(), StringMatcher.compile(proto.getStringMatch()));
+            case PRESENT_MATCH -> new QueryCondition(proto.getName(), null);
+            default -> throw new XdsRejection("query parameter matcher for '" + proto.getName()
+                    + "' has no match specifier");
+        };
+    }
+
+    boolean matches(HttpRequestHead request) {
+        String value = firstValue(request.query(), name);
+        if (value == null) {
+            return false;
+        }
+        return matcher == null || matcher.matches(value);
+    }
+
+    static String firstValue(String query, String key) {
+        if (query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            if (k.equals(key)) {
+                return eq < 0 ? "" : pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+
+import java.util.List;
+
+/**
+ * A decoder that joins a request's head and body into one {@link FullHttpRequest} with its headers as sent.
+ *
+ * <p>Netty's {@code HttpObjectAggregator} would do the joining, but it rewrites framing headers (adds
+ * {@code content-length: 0} to every GET, drops {@code transfer-encoding}), and routing and the upstream must see
+ * the headers the client sent. A request that cannot be decoded, or whose body is over the limit, comes out as a
+ * request whose {@link DecoderResult} is the failure.
+ */
+final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
+
+    private final int maxBodyBytes;
+    private HttpRequest head;
+    private CompositeByteBuf body;
+
+    RequestAssembler(int maxBodyBytes) {
+        super(HttpObject.class);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
+        if (msg.decoderResult().isFailure()) {
+            out.add(failed(msg.decoderResult().cause()));
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            discardPartial();
+            head = request;
+            body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            if (HttpUtil.is100ContinueExpected(request)) {
+                // As Envoy does by default: the proxy answers the expectation itself and the upstream never sees it.
+                request.headers().remove(HttpHeaderNames.EXPECT);
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+        }
+        if (msg instanceof HttpContent content && head != null) {
+            if (body.readableBytes() + content.content().readableBytes() > maxBodyBytes) {
+                // Once failed, the rest of this body is dropped: head stays null until the next request.
+                out.add(failed(new TooLongHttpContentException("request body over " + maxBodyBytes + " bytes")));
+                return;
+            }
+            body.addComponent(true, content.content().retain());
+            if (content instanceof LastHttpContent last) {
+                out.add(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+                        head.headers(), last.trailingHeaders()));
+                head = null;
+                body = null;
+            }
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        discardPartial();
+    }
+
+    private FullHttpRequest failed(Throwable cause) {
+        discardPartial();
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        request.setDecoderResult(DecoderResult.failure(cause));
+        return request;
+    }
+
+    private void discardPartial() {
+        if (body != null) {
+            body.release();
+        }
+        head = null;
+        body = null;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.meshroute.reference.dataplane;
+
+import java.net.InetSocketAddress;
+
+/** What the proxy does with one request: forward it to an endpoint, or answer it itself. */
+public sealed interface RouteDecision {
+
+    /** The name of the route that matched, or null when none did. */
+    String routeName();
+
+    /**
+     * Forward the request to {@code endpoint}, a member of {@code cluster}.
+     *
+     * @param podName the endpoint's pod name if the control plane sent it (for logs), or null
+     */
+    record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName)
+            implements RouteDecision {
+    }
+
+    /**
+     * A reply the proxy makes itself, as Envoy does: the status, the body and Envoy's response flag
+     * (NR, NC, UH, ...), which the proxy returns in the {@code x-response-flags} header.
+     */
+    record LocalReply(String routeName, int status, String body, String responseFlags)
+            implements RouteDecision {
+
+        public static LocalReply noRoute() {
+            return new LocalReply(null, 404, "", "NR");
+        }
+
+        public static LocalReply noCluster(String routeName) {
+            return new LocalReply(routeName, 503, "", "NC");
+        }
+
+        public static LocalReply noHealthyUpstream(String routeName) {
+            return new LocalReply(routeName, 503, "no healthy upstream", "UH");
+        }
+    }
+}

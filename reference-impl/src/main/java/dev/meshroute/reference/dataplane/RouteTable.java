@@ -1,0 +1,245 @@
+package dev.meshroute.reference.dataplane;
+
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The proxy's compiled, immutable view of one route configuration and the clusters it may use. It
+ * decides a request the way Envoy's router does ({@code config_impl.cc} {@code findVirtualHost},
+ * {@code matchRoute}; {@code router.cc} {@code decodeHeaders}); regexes are compiled once, here.
+ */
+public final class RouteTable implements Router {
+
+    /** An endpoint of a cluster: where to connect, and the pod's name when the control plane sent it. */
+    public record Endpoint(InetSocketAddress address, String podName) {
+    }
+
+    private record CompiledRoute(String name, StringMatcher path,
+                                 List<HeaderCondition> headers, List<QueryCondition> query,
+                                 List<String> clusters, long[] cumulativeWeights) {
+    }
+
+    private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes) {
+    }
+
+    private final Map<String, CompiledHost> exactDomains = new HashMap<>();
+    private final List<Map.Entry<String, CompiledHost>> suffixDomains = new ArrayList<>();
+    private final List<Map.Entry<String, CompiledHost>> prefixDomains = new ArrayList<>();
+    private CompiledHost anyDomain;
+    private final boolean ignorePort;
+    private final Map<String, List<Endpoint>> clusters;
+    private final RandomSource random;
+
+    private RouteTable(RouteConfiguration config, Map<String, List<Endpoint>> clusters, RandomSource random) {
+        this.ignorePort = config.getIgnorePortInHostMatching();
+        this.clusters = Map.copyOf(clusters);
+        this.random = random;
+        for (VirtualHost vh : config.getVirtualHostsList()) {
+            CompiledHost host = compileHost(vh);
+            for (String domain : vh.getDomainsList()) {
+                String d = domain.toLowerCase(Locale.ROOT);
+                if (d.equals("*")) {
+                    anyDomain = anyDomain == null ? host : anyDomain;
+                } else if (d.startsWith("*")) {
+                    suffixDomains.add(Map.entry(d.substring(1), host));
+                } else if (d.endsWith("*")) {
+                    prefixDomains.add(Map.entry(d.substring(0, d.length() - 1), host));
+                } else if (exactDomains.putIfAbsent(d, host) != null) {
+                    throw new XdsRejection("route configuration " + config.getName() + ": domain '" + d
+                            + "' appears in more than one virtual host");
+                }
+            }
+        }
+        // Longest wildcard first, as Envoy does.
+        suffixDomains.sort(Comparator.comparingInt((Map.Entry<String, CompiledHost> e) -> e.getKey().length())
+                .reversed());
+        prefixDomains.sort(Comparator.comparingInt((Map.Entry<String, CompiledHost> e) -> e.getKey().length())
+                .reversed());
+    }
+
+    /**
+     * Compiles a route configuration and the clusters known to the proxy.
+     *
+     * @param clusterNames every cluster CDS defined; a route to a name not in it is answered 503 NC
+     * @param assignments  EDS assignments by cluster name; a cluster without endpoints is answered 503 UH
+     * @throws XdsRejection when something cannot be compiled (the update is then NACKed)
+     */
+    public static RouteTable compile(RouteConfiguration config, Iterable<String> clusterNames,
+                                     Map<String, ClusterLoadAssignment> assignments, RandomSource random) {
+        Map<String, List<Endpoint>> clusters = new HashMap<>();
+        for (String name : clusterNames) {
+            clusters.put(name, endpoints(assignments.get(name)));
+        }
+        return new RouteTable(config, clusters, random);
+    }
+
+    private static List<Endpoint> endpoints(ClusterLoadAssignment cla) {
+        List<Endpoint> out = new ArrayList<>();
+        if (cla == null) {
+            return out;
+        }
+        for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
+            for (LbEndpoint lb : locality.getLbEndpointsList()) {
+                var sa = lb.getEndpoint().getAddress().getSocketAddress();
+                out.add(new Endpoint(InetSocketAddress.createUnresolved(sa.getAddress(), sa.getPortValue()),
+                        lb.getEndpoint().getHostname().isEmpty() ? null : lb.getEndpoint().getHostname()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static CompiledHost compileHost(VirtualHost vh) {
+        List<CompiledRoute> routes = new ArrayList<>();
+        for (Route r : vh.getRoutesList()) {
+            routes.add(compileRoute(vh, r));
+        }
+        return new CompiledHost(vh.getName(), vh.getDomainsList(), List.copyOf(routes));
+    }
+
+    private static CompiledRoute compileRoute(VirtualHost vh, Route r) {
+        RouteMatch m = r.getMatch();
+        boolean caseSensitive = !m.hasCaseSensitive() || m.getCaseSensitive().getValue();
+        StringMatcher path;
+        switch (m.getPathSpecifierCase()) {
+            case PREFIX -> path = new StringMatcher(StringMatcher.Kind.PREFIX, m.getPrefix(), !caseSensitive, null);
+            case PATH -> path = new StringMatcher(StringMatcher.Kind.EXACT, m.getPath(), !caseSensitive, null);
+            // case_sensitive is ignored for safe_regex (route_components.proto RouteMatch.case_sensitive)
+            case SAFE_REGEX -> path = StringMatcher.regex(m.getSafeRegex().getRegex());
+            default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
+                    + "': unsupported path specifier " + m.getPathSpecifierCase());
+        }
+        List<HeaderCondition> headers = m.getHeadersList().stream().map(HeaderCondition::compile).toList();
+        List<QueryCondition> query = m.getQueryParametersList().stream().map(QueryCondition::compile).toList();
+        if (!r.hasRoute()) {
+            throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
+                    + "': only route actions are supported by the reference proxy so far, found " + r.getActionCase());
+        }
+        List<String> clusters = new ArrayList<>();
+        long[] cumulative;
+        switch (r.getRoute().getClusterSpecifierCase()) {
+            case CLUSTER -> {
+                clusters.add(r.getRoute().getCluster());
+                cumulative = new long[] {1};
+            }
+            case WEIGHTED_CLUSTERS -> {
+                List<WeightedCluster.ClusterWeight> weights = r.getRoute().getWeightedClusters().getClustersList();
+                cumulative = new long[weights.size()];
+                long total = 0;
+                for (int i = 0; i < weights.size(); i++) {
+                    total += weights.get(i).getWeight().getValue();
+                    cumulative[i] = total;
+                    clusters.add(weights.get(i).getName());
+                }
+                if (total == 0 || total > 0xFFFFFFFFL) {
+                    throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
+                            + "': sum of weights in the weighted_cluster must be greater than 0 and fit 32 bits");
+                }
+            }
+            default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
+                    + "': unsupported cluster specifier " + r.getRoute().getClusterSpecifierCase());
+        }
+        return new CompiledRoute(r.getName(), path, headers, query, List.copyOf(clusters), cumulative);
+    }
+
+    @Override
+    public RouteDecision route(HttpRequestHead request) {
+        CompiledHost host = findVirtualHost(request.authority());
+        if (host == null) {
+            return RouteDecision.LocalReply.noRoute();
+        }
+        for (CompiledRoute route : host.routes()) {
+            if (matches(route, request)) {
+                return decide(route, request);
+            }
+        }
+        return RouteDecision.LocalReply.noRoute();
+    }
+
+    /** Envoy's virtual host lookup: exact domain, then longest suffix wildcard, then prefix wildcard, then "*". */
+    private CompiledHost findVirtualHost(String authority) {
+        String host = authority == null ? "" : authority.toLowerCase(Locale.ROOT);
+        if (ignorePort) {
+            int colon = host.lastIndexOf(':');
+            if (colon > 0 && host.indexOf(']') < colon) {
+                host = host.substring(0, colon);
+            }
+        }
+        CompiledHost exact = exactDomains.get(host);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<String, CompiledHost> e : suffixDomains) {
+            // the wildcard needs at least one character before the suffix
+            if (host.length() > e.getKey().length() && host.endsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        for (Map.Entry<String, CompiledHost> e : prefixDomains) {
+            if (host.length() > e.getKey().length() && host.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return anyDomain;
+    }
+
+    private static boolean matches(CompiledRoute route, HttpRequestHead request) {
+        // Exact and regex paths are compared without the query string; a prefix against the whole :path.
+        String path = route.path().kind() == StringMatcher.Kind.PREFIX ? request.path() : request.pathWithoutQuery();
+        if (!route.path().matches(path)) {
+            return false;
+        }
+        for (HeaderCondition h : route.headers()) {
+            if (!h.matches(request)) {
+                return false;
+            }
+        }
+        for (QueryCondition q : route.query()) {
+            if (!q.matches(request)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private RouteDecision decide(CompiledRoute route, HttpRequestHead request) {
+        String cluster = pickCluster(route);
+        List<Endpoint> endpoints = clusters.get(cluster);
+        if (endpoints == null) {
+            return RouteDecision.LocalReply.noCluster(route.name());
+        }
+        if (endpoints.isEmpty()) {
+            return RouteDecision.LocalReply.noHealthyUpstream(route.name());
+        }
+        Endpoint endpoint = endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
+        return new RouteDecision.Forward(route.name(), cluster, endpoint.address(), endpoint.podName());
+    }
+
+    /** {@code WeightedClusterSpecifier}: {@code random % total} falls into consecutive weight intervals. */
+    private String pickCluster(CompiledRoute route) {
+        if (route.clusters().size() == 1) {
+            return route.clusters().get(0);
+        }
+        long[] cumulative = route.cumulativeWeights();
+        long selected = Long.remainderUnsigned(random.nextLong(), cumulative[cumulative.length - 1]);
+        for (int i = 0; i < cumulative.length; i++) {
+            if (selected < cumulative[i]) {
+                return route.clusters().get(i);
+            }
+        }
+        throw new IllegalStateException("unreachable: " + selected);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.meshroute.reference.mesh;
+
+import dev.meshroute.reference.config.ConfigLoader;
+import dev.meshroute.reference.config.ConfigStore;
+import dev.meshroute.reference.controlplane.ControlPlane;
+import dev.meshroute.reference.dataplane.AdsClient;
+import dev.meshroute.reference.dataplane.ProxyServer;
+import dev.meshroute.reference.dataplane.RandomSource;
+import dev.meshroute.reference.dataplane.RouteDecision;
+import dev.meshroute.reference.dataplane.Router;
+import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.MeshConfig;
+import dev.meshroute.reference.model.Workload;
+import dev.meshroute.reference.registry.Pod;
+import dev.meshroute.reference.translate.ClientProxy;
+import dev.meshroute.reference.translate.XdsTranslator;
+import dev.meshroute.reference.workloads.EchoServer;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Istio in miniature, in one process: the control plane (config store, validation, analysis,
+ * translation, ADS server), one client sidecar (the reference proxy, fed only by xDS) and the pods
+ * (echo servers), all on real loopback sockets.
+ */
+public final class ReferenceMesh implements AutoCloseable {
+
+    /** The node id the sidecar presents to the control plane. */
+    public static final String NODE_ID = "sidecar~127.0.0.1~meshroute-client.default~default.svc.cluster.local";
+    /** The service port the sidecar captures, as iptables would redirect it: its listener's port. */
+    public static final int CAPTURED_PORT = 80;
+
+    /** What applying a configuration did: the version now served, and every finding. */
+    public record Applied(String version, MeshConfig config, List<Diagnostic> diagnostics) {
+        public boolean hasErrors() {
+            return diagnostics.stream().anyMatch(Diagnostic::isError);
+        }
+    }
+
+    private final ConfigStore store = new ConfigStore();
+    private final ControlPlane controlPlane;
+    private final ProxyServer proxy;
+    private final AdsClient ads;
+    private final ClientProxy client = ClientProxy.DEFAULT;
+    private final Map<String, EchoServer> pods = new LinkedHashMap<>();
+    private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
+
+    /**
+     * @param proxyBind where the sidecar listens for traffic (port 0: any free port)
+     * @param xdsBind   where the control plane serves ADS (port 0: any free port)
+     */
+    public ReferenceMesh(InetSocketAddress proxyBind, InetSocketAddress xdsBind, RandomSource random) {
+        controlPlane = new ControlPlane(xdsBind).start();
+        proxy = new ProxyServer(proxyBind, () -> router);
+        proxy.start();
+        ads = new AdsClient("127.0.0.1", controlPlane.port(), NODE_ID, CAPTURED_PORT, random,
+                table -> router = table).start();
+    }
+
+    public static ReferenceMesh startOnLoopback() {
+        return new ReferenceMesh(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                RandomSource.THREAD_LOCAL);
+    }
+
+    public int proxyPort() {
+        return proxy.port();
+    }
+
+    public int xdsPort() {
+        return controlPlane.port();
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    /** Replaces the mesh's configuration with what {@code load} read, starts and stops pods, and pushes xDS. */
+    public synchronized Applied apply(ConfigLoader.LoadResult load) {
+        ConfigStore.Outcome outcome = store.apply(load);
+        List<Pod> running = reconcilePods(outcome.config());
+        String version = controlPlane.publish(XdsTranslator.translate(outcome.config(), running, client));
+        return new Applied(version, outcome.config(), outcome.diagnostics());
+    }
+
+    /** Waits until the sidecar has ACKed {@code version} for every resource type: it routes by it now. */
+    public void awaitLive(String version, Duration timeout) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!controlPlane.isLive(NODE_ID, version)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the sidecar did not ACK configuration version " + version + " within "
+                        + timeout.toMillis() + " ms; NACKs: " + controlPlane.nacks());
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private List<Pod> reconcilePods(MeshConfig config) {
+        Map<String, Pod> wanted = new LinkedHashMap<>();
+        for (Workload w : config.workloads()) {
+            for (int i = 0; i < w.replicas(); i++) {
+                String name = w.kind().equals("Pod") ? w.meta().name() : w.meta().name() + "-" + i;
+                wanted.put(w.meta().namespace() + "/" + name,
+                        new Pod(name, w.meta().namespace(), w.podLabels(), null));
+            }
+        }
+        pods.entrySet().removeIf(e -> {
+            Pod want = wanted.get(e.getKey());
+            if (want == null || !want.labels().equals(e.getValue().labels())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        List<Pod> running = new ArrayList<>();
+        for (Map.Entry<String, Pod> e : wanted.entrySet()) {
+            Pod p = e.getValue();
+            EchoServer server = pods.computeIfAbsent(e.getKey(), k -> {
+                EchoServer s = new EchoServer(p.name(), p.namespace(), p.labels());
+                s.start();
+                return s;
+            });
+            running.add(new Pod(p.name(), p.namespace(), p.labels(), server.address()));
+        }
+        return running;
+    }
+
+    @Override
+    public synchronized void close() {
+        ads.close();
+        proxy.close();
+        controlPlane.close();
+        pods.values().forEach(EchoServer::close);
+        pods.clear();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.meshroute.reference.model;
+
+/** A port of a Kubernetes Service. */
+public record ServicePort(String name, int port, String protocol) {
+}

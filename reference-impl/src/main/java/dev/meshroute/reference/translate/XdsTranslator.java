@@ -1,0 +1,395 @@
+package dev.meshroute.reference.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import dev.meshroute.reference.model.Destination;
+import dev.meshroute.reference.model.Hosts;
+import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpRoute;
+import dev.meshroute.reference.model.HttpRouteDestination;
+import dev.meshroute.reference.model.MeshConfig;
+import dev.meshroute.reference.model.Service;
+import dev.meshroute.reference.model.ServicePort;
+import dev.meshroute.reference.model.StringMatch;
+import dev.meshroute.reference.model.Subset;
+import dev.meshroute.reference.model.VirtualService;
+import dev.meshroute.reference.registry.Pod;
+import dev.meshroute.reference.registry.ServiceRegistry;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Translates accepted Istio configuration into Envoy v3 resources for one client sidecar, the way
+ * istiod does ({@code pilot/pkg/networking/core/route/route.go}, {@code httproute.go},
+ * {@code cluster_builder.go}; SEMANTICS.md sections 1-3). A pure function: no I/O, no clocks.
+ */
+public final class XdsTranslator {
+
+    private static final ConfigSource ADS = ConfigSource.newBuilder()
+            .setAds(AggregatedConfigSource.getDefaultInstance())
+            .setResourceApiVersion(io.envoyproxy.envoy.config.core.v3.ApiVersion.V3)
+            .build();
+
+    private final MeshConfig config;
+    private final ClientProxy proxy;
+    private final ServiceRegistry registry;
+
+    private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy) {
+        this.config = config;
+        this.proxy = proxy;
+        this.registry = new ServiceRegistry(config, pods);
+    }
+
+    public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy) {
+        return new XdsTranslator(config, pods, proxy).translate();
+    }
+
+    private XdsResources translate() {
+        TreeSet<Integer> ports = new TreeSet<>();
+        registry.services().forEach(s -> s.ports().forEach(p -> ports.add(p.port())));
+        List<Listener> listeners = new ArrayList<>();
+        List<RouteConfiguration> routes = new ArrayList<>();
+        for (int port : ports) {
+            listeners.add(listener(port));
+            routes.add(routeConfiguration(port));
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+        for (Service service : registry.services()) {
+            for (ServicePort port : service.ports()) {
+                addCluster(service, port.port(), null, Map.of(), clusters, endpoints);
+                for (Subset subset : registry.subsets(service.fqdn())) {
+                    addCluster(service, port.port(), subset.name(), subset.labels(), clusters, endpoints);
+                }
+            }
+        }
+        return new XdsResources(listeners, routes, clusters, endpoints);
+    }
+
+    // ---- listeners -------------------------------------------------------------------------------
+
+    private static Listener listener(int port) {
+        HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
+                .setStatPrefix("outbound_0.0.0.0_" + port)
+                .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(String.valueOf(port)))
+                .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
+                        .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                .build();
+        return Listener.newBuilder()
+                .setName("0.0.0.0_" + port)
+                .setAddress(Address.newBuilder().setSocketAddress(
+                        SocketAddress.newBuilder().setAddress("0.0.0.0").setPortValue(port)))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                        .setName("envoy.filters.network.http_connection_manager")
+                        .setTypedConfig(Any.pack(hcm))))
+                .build();
+    }
+
+    // ---- routes ----------------------------------------------------------------------------------
+
+    private RouteConfiguration routeConfiguration(int port) {
+        // validate_clusters false: a route to a cluster that does not exist is accepted, and answered 503 NC
+        // at request time (httproute.go).
+        RouteConfiguration.Builder rc = RouteConfiguration.newBuilder()
+                .setName(String.valueOf(port))
+                .setValidateClusters(com.google.protobuf.BoolValue.of(false))
+                // sidecars ignore the Host port when choosing a virtual host (Istio 1.16+; #41715)
+                .setIgnorePortInHostMatching(true);
+        for (Service service : registry.services()) {
+            if (service.ports().stream().noneMatch(p -> p.port() == port)) {
+                continue;
+            }
+            VirtualService vs = virtualServiceFor(service.fqdn());
+            List<Route> routes = vs == null ? List.of() : httpRoutes(vs, port);
+            if (routes.isEmpty()) {
+                // No VirtualService, or one that yields no route for this proxy and port: the default route
+                // (route.go BuildSidecarVirtualHostWrapper).
+                routes = List.of(defaultRoute(service, port));
+            }
+            rc.addVirtualHosts(VirtualHost.newBuilder()
+                    .setName(service.fqdn() + ":" + port)
+                    .addAllDomains(domains(service))
+                    .addAllRoutes(routes));
+        }
+        return rc.build();
+    }
+
+    /** The first mesh-bound VirtualService that names this host: mesh VirtualServices are never merged. */
+    private VirtualService virtualServiceFor(String fqdn) {
+        for (VirtualService vs : config.virtualServices()) {
+            if (!vs.gateways().isEmpty() && !vs.gateways().contains("mesh")) {
+                continue;
+            }
+            for (String host : vs.hosts()) {
+                if (hostMatches(Hosts.resolve(host, vs.meta().namespace()), fqdn)) {
+                    return vs;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Istio's {@code host.Name.Matches}: {@code *.example.com} matches any name ending in {@code .example.com}. */
+    static boolean hostMatches(String pattern, String fqdn) {
+        if (pattern.equals("*")) {
+            return true;
+        }
+        if (pattern.startsWith("*.")) {
+            return fqdn.endsWith(pattern.substring(1));
+        }
+        return pattern.equals(fqdn);
+    }
+
+    private Collection<String> domains(Service service) {
+        String name = service.meta().name();
+        String ns = service.meta().namespace();
+        List<String> domains = new ArrayList<>();
+        domains.add(service.fqdn());
+        if (ns.equals(proxy.namespace())) {
+            domains.add(name);
+        }
+        domains.add(name + "." + ns);
+        domains.add(name + "." + ns + ".svc");
+        return domains;
+    }
+
+    private static Route defaultRoute(Service service, int port) {
+        return Route.newBuilder()
+                .setName("default")
+                .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setRoute(routeAction().setCluster(ClusterNames.outbound(port, null, service.fqdn())))
+                .build();
+    }
+
+    /**
+     * {@code BuildHTTPRoutesForVirtualService}: one Envoy route per match entry, in order; a rule without
+     * matches, or a generated catch-all route, ends generation (later rules can never match).
+     */
+    private List<Route> httpRoutes(VirtualService vs, int port) {
+        List<Route> out = new ArrayList<>();
+        for (HttpRoute rule : vs.http()) {
+            if (rule.match().isEmpty()) {
+                out.add(route(vs, rule, null, port));
+                return out;
+            }
+            for (HttpMatchRequest match : rule.match()) {
+                if (!appliesTo(match, vs, port)) {
+                    continue;
+                }
+                Route r = route(vs, rule, match, port);
+                out.add(r);
+                if (isCatchAll(r)) {
+                    return out;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The config-time parts of a match ({@code port}, {@code gateways}, {@code sourceLabels}, ...). */
+    private boolean appliesTo(HttpMatchRequest match, VirtualService vs, int port) {
+        if (match.port() != null && match.port() != port) {
+            return false;
+        }
+        if (!match.gateways().isEmpty()) {
+            // sourceMatchHTTP: with match-level gateways, source labels and namespace are not evaluated.
+            return match.gateways().contains("mesh");
+        }
+        if (!proxy.labels().entrySet().containsAll(match.sourceLabels().entrySet())) {
+            return false;
+        }
+        return match.sourceNamespace() == null || match.sourceNamespace().equals(proxy.namespace());
+    }
+
+    /** {@code IsCatchAllRoute}: prefix "/" (or regex ".*") with no header or query matchers. */
+    static boolean isCatchAll(Route r) {
+        RouteMatch m = r.getMatch();
+        boolean anyPath = (m.hasPrefix() && m.getPrefix().equals("/"))
+                || (m.hasPathSeparatedPrefix() && m.getPathSeparatedPrefix().equals("/"))
+                || (m.hasSafeRegex() && m.getSafeRegex().getRegex().equals(".*"));
+        return anyPath && m.getHeadersCount() == 0 && m.getQueryParametersCount() == 0
+                && m.getDynamicMetadataCount() == 0;
+    }
+
+    private Route route(VirtualService vs, HttpRoute rule, HttpMatchRequest match, int port) {
+        Route.Builder r = Route.newBuilder().setMatch(routeMatch(match));
+        String name = rule.name();
+        if (match != null && match.name() != null) {
+            name = (name == null ? "" : name) + "." + match.name();
+        }
+        if (name != null) {
+            r.setName(name);
+        }
+        return r.setRoute(action(vs, rule, port)).build();
+    }
+
+    private RouteAction.Builder action(VirtualService vs, HttpRoute rule, int port) {
+        RouteAction.Builder action = routeAction();
+        List<HttpRouteDestination> destinations = rule.route();
+        if (destinations.size() == 1) {
+            // A single destination takes all traffic whatever its weight (applyHTTPRouteDestination).
+            return action.setCluster(clusterFor(vs, destinations.get(0).destination(), port));
+        }
+        WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
+        for (HttpRouteDestination d : destinations) {
+            if (d.weightOrZero() == 0) {
+                continue; // weight-0 entries are dropped, never sent to Envoy
+            }
+            weighted.addClusters(WeightedCluster.ClusterWeight.newBuilder()
+                    .setName(clusterFor(vs, d.destination(), port))
+                    .setWeight(UInt32Value.of(d.weightOrZero())));
+        }
+        return action.setWeightedClusters(weighted);
+    }
+
+    /** {@code GetDestinationCluster}: no existence check, so a missing subset yields a missing cluster. */
+    private String clusterFor(VirtualService vs, Destination d, int listenerPort) {
+        String fqdn = Hosts.resolve(d.host(), vs.meta().namespace());
+        int port = listenerPort;
+        if (d.port() != null) {
+            port = d.port();
+        } else {
+            Service service = registry.service(fqdn).orElse(null);
+            if (service != null && service.ports().size() == 1) {
+                port = service.ports().get(0).port();
+            }
+        }
+        return ClusterNames.outbound(port, d.subset(), fqdn);
+    }
+
+    private static RouteAction.Builder routeAction() {
+        // Istio disables Envoy's default 15 s route timeout unless the VirtualService sets one (setTimeout).
+        return RouteAction.newBuilder().setTimeout(Duration.newBuilder().setSeconds(0));
+    }
+
+    /** {@code TranslateRouteMatch}. */
+    static RouteMatch routeMatch(HttpMatchRequest match) {
+        RouteMatch.Builder m = RouteMatch.newBuilder();
+        if (match == null) {
+            return m.setPrefix("/").build();
+        }
+        StringMatch uri = match.uri();
+        if (uri == null || uri.kind() == StringMatch.Kind.PRESENT) {
+            m.setPrefix("/");
+        } else if (uri.kind() == StringMatch.Kind.EXACT) {
+            m.setPath(uri.value());
+        } else if (uri.kind() == StringMatch.Kind.PREFIX) {
+            m.setPrefix(uri.value());
+        } else {
+            m.setSafeRegex(RegexMatcher.newBuilder().setRegex(uri.value()));
+        }
+        if (match.ignoreUriCase()) {
+            m.setCaseSensitive(com.google.protobuf.BoolValue.of(false));
+        }
+        // Header matchers sorted by name, as Istio does; the pseudo-header matchers follow.
+        new TreeMap<>(match.headers()).forEach((name, sm) -> m.addHeaders(headerMatcher(name, sm, false)));
+        new TreeMap<>(match.withoutHeaders()).forEach((name, sm) -> m.addHeaders(headerMatcher(name, sm, true)));
+        if (match.authority() != null) {
+            m.addHeaders(headerMatcher(":authority", match.authority(), false));
+        }
+        if (match.method() != null) {
+            m.addHeaders(headerMatcher(":method", match.method(), false));
+        }
+        if (match.scheme() != null) {
+            m.addHeaders(headerMatcher(":scheme", match.scheme(), false));
+        }
+        new TreeMap<>(match.queryParams()).forEach((name, sm) -> {
+            QueryParameterMatcher.Builder q = QueryParameterMatcher.newBuilder().setName(name);
+            if (sm.kind() == StringMatch.Kind.PRESENT) {
+                q.setPresentMatch(true);
+            } else {
+                q.setStringMatch(stringMatcher(sm));
+            }
+            m.addQueryParameters(q);
+        });
+        return m.build();
+    }
+
+    private static HeaderMatcher headerMatcher(String name, StringMatch sm, boolean inverted) {
+        HeaderMatcher.Builder h = HeaderMatcher.newBuilder().setName(name);
+        // canBeConvertedToPresentMatch: {} and regex "*" mean "present".
+        boolean present = sm.kind() == StringMatch.Kind.PRESENT
+                || (sm.kind() == StringMatch.Kind.REGEX && "*".equals(sm.value()));
+        if (present) {
+            h.setPresentMatch(true);
+        } else {
+            h.setStringMatch(stringMatcher(sm));
+        }
+        if (inverted) {
+            h.setInvertMatch(true);
+            if (!present) {
+                h.setTreatMissingHeaderAsEmpty(true);
+            }
+        }
+        return h.build();
+    }
+
+    private static StringMatcher stringMatcher(StringMatch sm) {
+        return switch (sm.kind()) {
+            case EXACT -> StringMatcher.newBuilder().setExact(sm.value()).build();
+            case PREFIX -> StringMatcher.newBuilder().setPrefix(sm.value()).build();
+            case REGEX -> StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(sm.value()))
+                    .build();
+            case PRESENT -> throw new IllegalArgumentException("present is not a string matcher");
+        };
+    }
+
+    // ---- clusters and endpoints ------------------------------------------------------------------
+
+    private void addCluster(Service service, int port, String subset, Map<String, String> subsetLabels,
+                            List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
+        String name = ClusterNames.outbound(port, subset, service.fqdn());
+        clusters.add(Cluster.newBuilder()
+                .setName(name)
+                .setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name))
+                .setConnectTimeout(Duration.newBuilder().setSeconds(10))
+                .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST) // Istio's default for an unset loadBalancer
+                .build());
+        LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
+        for (Pod pod : registry.endpoints(service, subsetLabels)) {
+            locality.addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder()
+                    .setHostname(pod.name())
+                    .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
+                            .setAddress(pod.address().getHostString())
+                            .setPortValue(pod.address().getPort())))));
+        }
+        ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(name);
+        if (locality.getLbEndpointsCount() > 0) {
+            cla.addEndpoints(locality);
+        }
+        endpoints.add(cla.build());
+    }
+}

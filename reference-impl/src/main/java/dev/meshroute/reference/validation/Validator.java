@@ -1,0 +1,226 @@
+package dev.meshroute.reference.validation;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.meshroute.reference.model.DestinationRule;
+import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpRoute;
+import dev.meshroute.reference.model.HttpRouteDestination;
+import dev.meshroute.reference.model.Resource;
+import dev.meshroute.reference.model.SourceLocation;
+import dev.meshroute.reference.model.StringMatch;
+import dev.meshroute.reference.model.Subset;
+import dev.meshroute.reference.model.VirtualService;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Istio's admission validation for the fields meshroute reads ({@code pkg/config/validation}): it
+ * collects every error of a resource, not just the first. A resource with an error is rejected.
+ */
+public final class Validator {
+
+    /** Istio's limit on regex length ({@code validateStringRegexp}). */
+    static final int MAX_REGEX_LENGTH = 1024;
+
+    private static final java.util.regex.Pattern DNS1123_LABEL =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** RFC 7230 token characters: what Istio accepts as a header name. */
+    private static final java.util.regex.Pattern HEADER_NAME =
+            java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+
+    private Validator() {
+    }
+
+    public static List<Diagnostic> validate(Resource resource) {
+        List<Diagnostic> out = new ArrayList<>();
+        if (resource instanceof VirtualService vs) {
+            new VsCheck(vs, out).run();
+        } else if (resource instanceof DestinationRule dr) {
+            validateDestinationRule(dr, out);
+        }
+        return out;
+    }
+
+    private static final class VsCheck {
+        private final VirtualService vs;
+        private final List<Diagnostic> out;
+
+        VsCheck(VirtualService vs, List<Diagnostic> out) {
+            this.vs = vs;
+            this.out = out;
+        }
+
+        void run() {
+            if (vs.hosts().isEmpty()) {
+                error(vs.location(), "spec.hosts: a virtual service must have at least one host");
+            }
+            Set<String> seen = new HashSet<>();
+            for (String host : vs.hosts()) {
+                validateHost(host, "spec.hosts", vs.location(), out, vs.key());
+                if (host.equals("*") && (vs.gateways().isEmpty() || vs.gateways().contains("mesh"))) {
+                    error(vs.location(), "spec.hosts: wildcard host * is not allowed for virtual services bound to"
+                            + " the mesh gateway");
+                }
+                if (!seen.add(host.toLowerCase())) {
+                    error(vs.location(), "spec.hosts: duplicate hosts in virtual service: " + host);
+                }
+            }
+            for (int i = 0; i < vs.http().size(); i++) {
+                rule(vs.http().get(i), "spec.http[" + i + "]");
+            }
+        }
+
+        private void rule(HttpRoute rule, String path) {
+            if (rule.route().isEmpty()) {
+                error(rule.location(), path + ": HTTP route, redirect or direct_response is required");
+            }
+            for (int i = 0; i < rule.match().size(); i++) {
+                match(rule.match().get(i), path + ".match[" + i + "]");
+            }
+            long sum = 0;
+            for (int i = 0; i < rule.route().size(); i++) {
+                HttpRouteDestination d = rule.route().get(i);
+                String at = path + ".route[" + i + "]";
+                if (d.weightOrZero() < 0) {
+                    error(d.location(), at + ".weight: weight " + d.weight() + " < 0; weights must be 0 or more");
+                }
+                sum += d.weightOrZero();
+                if (d.destination() == null || d.destination().host() == null || d.destination().host().isEmpty()) {
+                    error(d.location(), at + ".destination.host is required");
+                } else {
+                    validateHost(d.destination().host(), at + ".destination.host", d.location(), out, vs.key());
+                    String subset = d.destination().subset();
+                    if (subset != null && !DNS1123_LABEL.matcher(subset).matches()) {
+                        error(d.location(), at + ".destination.subset: '" + subset
+                                + "' is not a valid subset name (a DNS-1123 label: lower case, digits, '-')");
+                    }
+                    Integer port = d.destination().port();
+                    if (port != null && (port < 1 || port > 65535)) {
+                        error(d.location(), at + ".destination.port.number: " + port + " is not a port (1-65535)");
+                    }
+                }
+            }
+            if (rule.route().size() > 1 && sum == 0) {
+                error(rule.location(), path + ".route: total destination weight = 0; give at least one"
+                        + " destination a positive weight");
+            }
+            if (sum > Integer.MAX_VALUE) {
+                error(rule.location(), path + ".route: total destination weight " + sum + " overflows 32 bits");
+            }
+        }
+
+        private void match(HttpMatchRequest m, String path) {
+            stringMatch(m.uri(), path + ".uri", true);
+            stringMatch(m.scheme(), path + ".scheme", false);
+            stringMatch(m.method(), path + ".method", false);
+            stringMatch(m.authority(), path + ".authority", false);
+            headers(m.headers(), path + ".headers", false);
+            headers(m.withoutHeaders(), path + ".withoutHeaders", true);
+            for (Map.Entry<String, StringMatch> q : m.queryParams().entrySet()) {
+                stringMatch(q.getValue(), path + ".queryParams." + q.getKey(), false);
+            }
+            if (m.port() != null && (m.port() < 1 || m.port() > 65535)) {
+                error(m.location(), path + ".port: " + m.port() + " is not a port (1-65535)");
+            }
+        }
+
+        private void headers(Map<String, StringMatch> headers, String path, boolean without) {
+            for (Map.Entry<String, StringMatch> h : headers.entrySet()) {
+                String name = h.getKey();
+                String bare = name.startsWith(":") ? name.substring(1) : name;
+                if (!HEADER_NAME.matcher(bare).matches()) {
+                    error(h.getValue().location(), path + ": header name '" + name + "' is not a valid header name");
+                }
+                // Istio lets withoutHeaders use regex "*" as "present" (it is not valid RE2); headers may not.
+                if (without && h.getValue().kind() == StringMatch.Kind.REGEX && "*".equals(h.getValue().value())) {
+                    continue;
+                }
+                stringMatch(h.getValue(), path + "." + name, false);
+            }
+        }
+
+        private void stringMatch(StringMatch m, String path, boolean uri) {
+            if (m == null) {
+                return;
+            }
+            switch (m.kind()) {
+                case REGEX -> validateRegex(m.value(), path + ".regex", m.location(), out, vs.key());
+                case PREFIX -> {
+                    if (!uri && m.value().isEmpty()) {
+                        error(m.location(), path + ".prefix: empty prefix match is not allowed; use {} to match"
+                                + " any value");
+                    }
+                }
+                case EXACT, PRESENT -> {
+                }
+            }
+        }
+
+        private void error(SourceLocation at, String message) {
+            out.add(Diagnostic.error(vs.key(), at, message));
+        }
+    }
+
+    /** A regex must be non-empty, at most 1,024 characters, and compile as RE2 (no lookaround, no backreferences). */
+    static void validateRegex(String regex, String path, SourceLocation at, List<Diagnostic> out, String resource) {
+        if (regex.isEmpty()) {
+            out.add(Diagnostic.error(resource, at, path + ": regex match cannot be empty"));
+        } else if (regex.length() > MAX_REGEX_LENGTH) {
+            out.add(Diagnostic.error(resource, at, path + ": regex is " + regex.length()
+                    + " characters long; Istio allows at most " + MAX_REGEX_LENGTH));
+        } else {
+            try {
+                Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                out.add(Diagnostic.error(resource, at, path + ": \"" + regex + "\" is not a valid RE2 regex ("
+                        + e.getDescription() + "); RE2 has no lookaround or backreferences"));
+            }
+        }
+    }
+
+    static void validateHost(String host, String path, SourceLocation at, List<Diagnostic> out, String resource) {
+        String h = host.startsWith("*.") ? host.substring(2) : host;
+        if (host.equals("*")) {
+            return;
+        }
+        if (h.isEmpty() || h.length() > 253) {
+            out.add(Diagnostic.error(resource, at, path + ": '" + host + "' is not a valid host name"));
+            return;
+        }
+        for (String label : h.toLowerCase().split("\\.", -1)) {
+            if (!DNS1123_LABEL.matcher(label).matches() || label.length() > 63) {
+                out.add(Diagnostic.error(resource, at, path + ": '" + host + "' is not a valid host name (label '"
+                        + label + "' is not a DNS-1123 label; a wildcard may only be a leading '*.')"));
+                return;
+            }
+        }
+    }
+
+    private static void validateDestinationRule(DestinationRule dr, List<Diagnostic> out) {
+        if (dr.host() == null || dr.host().isEmpty()) {
+            out.add(Diagnostic.error(dr.key(), dr.location(), "spec.host is required"));
+        } else {
+            validateHost(dr.host(), "spec.host", dr.location(), out, dr.key());
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < dr.subsets().size(); i++) {
+            Subset s = dr.subsets().get(i);
+            String path = "spec.subsets[" + i + "]";
+            if (s.name() == null || s.name().isEmpty()) {
+                out.add(Diagnostic.error(dr.key(), s.location(), path + ".name: subset must have a name"));
+            } else if (!DNS1123_LABEL.matcher(s.name()).matches()) {
+                out.add(Diagnostic.error(dr.key(), s.location(), path + ".name: '" + s.name()
+                        + "' is not a valid subset name (a DNS-1123 label: lower case, digits, '-')"));
+            } else if (!names.add(s.name())) {
+                out.add(Diagnostic.error(dr.key(), s.location(), path + ".name: duplicate subset name '"
+                        + s.name() + "'"));
+            }
+        }
+    }
+}

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** A proxy that will listen on 127.0.0.1:{@code port} (0 for an ephemeral port). */
     public ProxyServer(int port, Supplier<Router> router) {
-        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), router);
+        this(new InetSocketAddress("127.0.0.1", port), router);
     }
 
     /** A proxy that will listen on {@code bindAddress}; port 0 picks an ephemeral port. */

@@ -43,7 +43,7 @@ public final class ReferenceMesh implements AutoCloseable {
         }
     }
 
-    private final ConfigStore store = new ConfigStore();
+    private ConfigStore store = new ConfigStore();
     private final ControlPlane controlPlane;
     private final ProxyServer proxy;
     private final AdsClient ads;
@@ -86,6 +86,14 @@ public final class ReferenceMesh implements AutoCloseable {
         List<Pod> running = reconcilePods(outcome.config());
         String version = controlPlane.publish(XdsTranslator.translate(outcome.config(), running, client));
         return new Applied(version, outcome.config(), outcome.diagnostics());
+    }
+
+    /**
+     * Forgets every accepted resource, so the next {@link #apply} starts from nothing: no earlier version
+     * of a resource can stay in force. A test harness calls this between scenarios.
+     */
+    public synchronized void forgetConfig() {
+        store = new ConfigStore();
     }
 
     /** Waits until the sidecar has ACKed {@code version} for every resource type: it routes by it now. */

@@ -32,7 +32,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,6 +65,7 @@ public final class EchoServer implements AutoCloseable {
     // Closing a pod must also drop its open connections, as a killed pod does; the server channel alone would not.
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
+    private volatile boolean closed;
 
     /** A pod that will listen on an ephemeral port. */
     public EchoServer(String podName, String namespace, Map<String, String> labels) {
@@ -84,11 +84,11 @@ public final class EchoServer implements AutoCloseable {
      * Binds 127.0.0.1 and starts serving.
      *
      * @return the bound port
-     * @throws IllegalStateException if already started or the port cannot be bound
+     * @throws IllegalStateException if already started, closed, or the port cannot be bound
      */
     public synchronized int start() {
-        if (serverChannel != null) {
-            throw new IllegalStateException("echo server " + podName + " already started");
+        if (serverChannel != null || closed) {
+            throw new IllegalStateException("echo server " + podName + " already started or closed");
         }
         ChannelFuture bind = new ServerBootstrap()
                 .group(SharedLoops.GROUP)
@@ -100,6 +100,11 @@ public final class EchoServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
                         channels.add(ch);
+                        // Accepted just before close() but registered after it: close() could not see this one.
+                        if (closed) {
+                            ch.close();
+                            return;
+                        }
                         ch.pipeline().addLast(
                                 new HttpServerCodec(new HttpDecoderConfig()
                                         .setMaxInitialLineLength(MAX_INITIAL_LINE)
@@ -107,7 +112,7 @@ public final class EchoServer implements AutoCloseable {
                                 new EchoHandler());
                     }
                 })
-                .bind(InetAddress.getLoopbackAddress(), requestedPort)
+                .bind("127.0.0.1", requestedPort)
                 .awaitUninterruptibly();
         if (!bind.isSuccess()) {
             throw new IllegalStateException("echo server " + podName + " cannot bind port " + requestedPort,
@@ -156,7 +161,8 @@ public final class EchoServer implements AutoCloseable {
 
     /** Stops listening and closes every open connection; the port is free when this returns. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         channels.close().awaitUninterruptibly();
     }
 
@@ -188,7 +194,8 @@ public final class EchoServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg.decoderResult().isFailure()) {
-                FullHttpResponse bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
+                FullHttpResponse bad =
+                        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
                 HttpUtil.setContentLength(bad, 0);
                 ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
                 return;

@@ -1,0 +1,37 @@
+package dev.meshroute.conformance.steps;
+
+import io.cucumber.java.Before;
+import io.cucumber.java.Scenario;
+import org.opentest4j.TestAbortedException;
+
+import java.util.List;
+import java.util.Set;
+
+/** Per-scenario setup: a scenario whose capability the target does not declare is skipped, with the reason. */
+public final class Hooks {
+
+    /** Tags that name a capability; other tags (profiles, versions, @unverified) do not gate a scenario. */
+    static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights", "missing-subset",
+            "validation", "analysis");
+
+    private final World world;
+
+    public Hooks(World world) {
+        this.world = world;
+    }
+
+    @Before(order = 0)
+    public void checkCapabilities(Scenario scenario) {
+        world.scenario = scenario;
+        List<String> missing = scenario.getSourceTagNames().stream()
+                .map(t -> t.substring(1))
+                .filter(CAPABILITY_TAGS::contains)
+                .filter(c -> !world.target.capabilities().contains(c))
+                .toList();
+        if (!missing.isEmpty()) {
+            // Cucumber on the JUnit Platform reports an aborted scenario as skipped, never as passed.
+            throw new TestAbortedException("target " + world.target.name() + " does not declare "
+                    + String.join(", ", missing));
+        }
+    }
+}

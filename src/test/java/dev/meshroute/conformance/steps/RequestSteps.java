@@ -1,0 +1,81 @@
+package dev.meshroute.conformance.steps;
+
+import dev.meshroute.conformance.target.Exchange;
+import io.cucumber.datatable.DataTable;
+import io.cucumber.java.en.Then;
+import io.cucumber.java.en.When;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Steps that send single requests and check where they went. */
+public final class RequestSteps {
+
+    private final World world;
+
+    public RequestSteps(World world) {
+        this.world = world;
+    }
+
+    @When("a client sends {word} {string} to {string}")
+    public void send(String method, String path, String host) {
+        send(new Exchange.Request(method, path, host, List.of()));
+    }
+
+    @When("a client sends {word} {string} to {string} with headers:")
+    public void sendWithHeaders(String method, String path, String host, DataTable headers) {
+        List<Map.Entry<String, String>> lines = new ArrayList<>();
+        for (List<String> row : headers.asLists()) {
+            lines.add(Map.entry(row.get(0), row.size() > 1 && row.get(1) != null ? row.get(1) : ""));
+        }
+        send(new Exchange.Request(method, path, host, lines));
+    }
+
+    private void send(Exchange.Request request) {
+        world.ensureApplied();
+        world.lastRequest = request;
+        world.lastResponse = world.target.send(request);
+        world.log("sent " + request + "\nreceived " + world.lastResponse);
+    }
+
+    @Then("it is served by version {string}")
+    public void servedByVersion(String version) {
+        Exchange.Response r = world.lastResponse;
+        assertTrue(r.reachedPod(), () -> "expected a pod of version " + version + " to answer " + world.lastRequest
+                + ", but got " + r);
+        assertEquals(200, r.status(), () -> "status of " + world.lastRequest);
+        assertEquals(version, r.labels().get("version"), () -> world.lastRequest + " was served by pod " + r.pod()
+                + " " + r.labels() + ", expected version " + version);
+    }
+
+    @Then("the proxy answers {int} with response flag {string}")
+    public void proxyAnswers(int status, String flag) {
+        Exchange.Response r = world.lastResponse;
+        assertFalse(r.reachedPod(), () -> "expected the proxy to answer " + world.lastRequest + " itself with "
+                + status + " " + flag + ", but pod " + r.pod() + " " + r.labels() + " answered");
+        assertEquals(status, r.status(), () -> "status of " + world.lastRequest + "; got " + r);
+        assertEquals(flag, r.responseFlags(), () -> "x-response-flags of " + world.lastRequest + "; got " + r);
+    }
+
+    @Then("the response body is {string}")
+    public void body(String body) {
+        assertEquals(body, world.lastResponse.body(), () -> "body of the answer to " + world.lastRequest);
+    }
+
+    @Then("every one of {int} more such requests is served by version {string}")
+    public void allServedBy(int count, String version) {
+        List<Exchange.Response> responses = world.target.sendMany(world.lastRequest, count);
+        long wrong = responses.stream().filter(r -> !r.reachedPod() || !version.equals(r.labels().get("version")))
+                .count();
+        Exchange.Response firstWrong = responses.stream()
+                .filter(r -> !r.reachedPod() || !version.equals(r.labels().get("version"))).findFirst().orElse(null);
+        world.log(count + " requests " + world.lastRequest + ": " + (count - wrong) + " served by version " + version);
+        assertEquals(0, wrong, () -> wrong + " of " + count + " requests " + world.lastRequest
+                + " were not served by version " + version + "; the first: " + firstWrong);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.meshroute.conformance.steps;
+
+import dev.meshroute.conformance.target.ConfigSource;
+import dev.meshroute.conformance.target.Exchange;
+import dev.meshroute.conformance.target.Finding;
+import dev.meshroute.conformance.target.MeshUnderTest;
+import dev.meshroute.conformance.target.Targets;
+import io.cucumber.java.Scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One scenario's state, shared by its step classes (picocontainer makes one per scenario): the
+ * configuration it builds up, what applying it produced, and the last exchange.
+ */
+public final class World {
+
+    final MeshUnderTest target = Targets.get();
+    final List<ConfigSource> sources = new ArrayList<>();
+    Scenario scenario;
+    MeshUnderTest.Applied applied;
+    List<Finding> findings;
+    Exchange.Request lastRequest;
+    Exchange.Response lastResponse;
+    /** Set by scenarios about rejected configuration: rejections are then expected, not a setup failure. */
+    boolean rejectionsExpected;
+
+    /** Applies the configuration once, before the first request, and proves it live. */
+    void ensureApplied() {
+        if (applied != null) {
+            return;
+        }
+        try {
+            applied = target.apply(sources);
+        } catch (Exception e) {
+            fail("applying the scenario's configuration to " + target.name() + " failed: " + e.getMessage(), e);
+        }
+        findings = applied.findings();
+        log("configuration live on " + target.name() + " after " + applied.convergence().toMillis() + " ms");
+        List<Finding> rejections = findings.stream().filter(Finding::isRejection).toList();
+        if (!rejections.isEmpty() && !rejectionsExpected) {
+            fail("the scenario's configuration was rejected, so its outcome would prove nothing:\n  "
+                    + rejections.stream().map(Finding::toString).collect(Collectors.joining("\n  ")));
+        }
+    }
+
+    void log(String text) {
+        if (scenario != null) {
+            scenario.log(text);
+        }
+    }
+}

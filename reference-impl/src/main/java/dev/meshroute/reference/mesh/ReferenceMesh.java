@@ -17,12 +17,10 @@ import dev.meshroute.reference.translate.XdsTranslator;
 import dev.meshroute.reference.workloads.EchoServer;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Istio in miniature, in one process: the control plane (config store, validation, analysis,
@@ -96,16 +94,9 @@ public final class ReferenceMesh implements AutoCloseable {
         store = new ConfigStore();
     }
 
-    /** Waits until the sidecar has ACKed {@code version} for every resource type: it routes by it now. */
-    public void awaitLive(String version, Duration timeout) throws TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!controlPlane.isLive(NODE_ID, version)) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the sidecar did not ACK configuration version " + version + " within "
-                        + timeout.toMillis() + " ms; NACKs: " + controlPlane.nacks());
-            }
-            Thread.sleep(2);
-        }
+    /** True once the sidecar has ACKed {@code version} for every resource type: it routes by it now. */
+    public boolean isLive(String version) {
+        return controlPlane.isLive(NODE_ID, version);
     }
 
     private List<Pod> reconcilePods(MeshConfig config) {

@@ -105,6 +105,70 @@ Feature: Weighted destinations: a probability that converges
       | 5      |
       | 0      |
 
+  # Source: SEMANTICS.md 2.3 (Envoy weighted_cluster_specifier.cc: selected = random_value % total_weight;
+  # clusters occupy consecutive intervals in list order); the random value is injected as Envoy's
+  # router_check_tool random_value does (weighted_clusters.header_name on targets that allow it).
+  @deterministic-weights
+  Scenario Outline: Each random value falls in exactly one destination's interval, in list order
+    Given the fixture "three-versions"
+    And the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: my-app
+      spec:
+        hosts: [my-app]
+        http:
+        - route:
+          - {destination: {host: my-app, subset: v1}, weight: 30}
+          - {destination: {host: my-app, subset: v2}, weight: 30}
+          - {destination: {host: my-app, subset: v3}, weight: 40}
+      """
+    When a client sends GET "/" to "my-app" with random value <random value>
+    Then it is served by version "<version>"
+
+    Examples: 30/30/40 occupy [0,30), [30,60), [60,100) of random % 100
+      | random value | version |
+      | 115          | v1      |
+      | 445          | v2      |
+      | 560          | v3      |
+      | 0            | v1      |
+      | 29           | v1      |
+      | 30           | v2      |
+      | 59           | v2      |
+      | 60           | v3      |
+      | 99           | v3      |
+      | 100          | v1      |
+
+  # Source: SEMANTICS.md 2.2-2.3 (weight-0 entries are dropped, so the intervals are those of the others).
+  @deterministic-weights
+  Scenario Outline: A weight-0 destination owns no interval
+    Given the fixture "three-versions"
+    And the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: my-app
+      spec:
+        hosts: [my-app]
+        http:
+        - route:
+          - {destination: {host: my-app, subset: v1}, weight: 1}
+          - {destination: {host: my-app, subset: v2}, weight: 0}
+          - {destination: {host: my-app, subset: v3}, weight: 1}
+      """
+    When a client sends GET "/" to "my-app" with random value <random value>
+    Then it is served by version "<version>"
+
+    Examples: weights 1/0/1 occupy [0,1) and [1,2) of random % 2
+      | random value | version |
+      | 0            | v1      |
+      | 1            | v3      |
+      | 2            | v1      |
+      | 7            | v3      |
+
   # Source: SEMANTICS.md 2.1 (validation.go validateWeight: "weight %d < 0").
   @validation
   Scenario: A negative weight rejects the VirtualService

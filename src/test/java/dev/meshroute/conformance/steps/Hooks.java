@@ -11,8 +11,8 @@ import java.util.Set;
 public final class Hooks {
 
     /** Tags that name a capability; other tags (profiles, versions, @unverified) do not gate a scenario. */
-    static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights", "missing-subset",
-            "validation", "analysis");
+    static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights",
+            "deterministic-weights", "missing-subset", "validation", "analysis");
 
     private final World world;
 

@@ -36,6 +36,11 @@ public final class RequestSteps {
         send(new Exchange.Request(method, path, host, lines));
     }
 
+    @When("a client sends {word} {string} to {string} with random value {long}")
+    public void sendWithRandomValue(String method, String path, String host, long randomValue) {
+        send(new Exchange.Request(method, path, host, List.of()).withRandomValue(randomValue));
+    }
+
     private void send(Exchange.Request request) {
         world.ensureApplied();
         world.lastRequest = request;

@@ -1,12 +1,14 @@
 package dev.meshroute.conformance.steps;
 
 import dev.meshroute.conformance.target.ConfigSource;
+import dev.meshroute.conformance.target.ConvergenceGate;
 import dev.meshroute.conformance.target.Exchange;
 import dev.meshroute.conformance.target.Finding;
 import dev.meshroute.conformance.target.MeshUnderTest;
 import dev.meshroute.conformance.target.Targets;
 import io.cucumber.java.Scenario;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,6 +25,8 @@ public final class World {
     final List<ConfigSource> sources = new ArrayList<>();
     Scenario scenario;
     MeshUnderTest.Applied applied;
+    /** From the start of apply until the convergence gate passed. */
+    Duration convergence;
     List<Finding> findings;
     Exchange.Request lastRequest;
     Exchange.Response lastResponse;
@@ -34,18 +38,25 @@ public final class World {
         if (applied != null) {
             return;
         }
+        ConvergenceGate gate = ConvergenceGate.fromSystemProperties();
+        List<ConfigSource> withProbe = new ArrayList<>(sources);
+        withProbe.add(gate.probe());
         try {
-            applied = target.apply(sources);
+            applied = target.apply(withProbe);
         } catch (Exception e) {
             fail("applying the scenario's configuration to " + target.name() + " failed: " + e.getMessage(), e);
         }
         findings = applied.findings();
-        log("configuration live on " + target.name() + " after " + applied.convergence().toMillis() + " ms");
         List<Finding> rejections = findings.stream().filter(Finding::isRejection).toList();
         if (!rejections.isEmpty() && !rejectionsExpected) {
             fail("the scenario's configuration was rejected, so its outcome would prove nothing:\n  "
                     + rejections.stream().map(Finding::toString).collect(Collectors.joining("\n  ")));
         }
+        Duration probed = gate.await(target);
+        convergence = applied.convergence().plus(probed);
+        log("configuration live on " + target.name() + " after " + convergence.toMillis() + " ms ("
+                + applied.convergence().toMillis() + " ms until the target reported it applied, then "
+                + probed.toMillis() + " ms until the probe routed " + ConvergenceGate.REQUIRED_IN_A_ROW + " times in a row)");
     }
 
     void log(String text) {

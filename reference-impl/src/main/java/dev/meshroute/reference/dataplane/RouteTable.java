@@ -30,7 +30,7 @@ public final class RouteTable implements Router {
 
     private record CompiledRoute(String name, StringMatcher path,
                                  List<HeaderCondition> headers, List<QueryCondition> query,
-                                 List<String> clusters, long[] cumulativeWeights) {
+                                 List<String> clusters, long[] cumulativeWeights, String randomValueHeader) {
     }
 
     private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes) {
@@ -130,6 +130,7 @@ public final class RouteTable implements Router {
         }
         List<String> clusters = new ArrayList<>();
         long[] cumulative;
+        String randomValueHeader = null;
         switch (r.getRoute().getClusterSpecifierCase()) {
             case CLUSTER -> {
                 clusters.add(r.getRoute().getCluster());
@@ -137,6 +138,8 @@ public final class RouteTable implements Router {
             }
             case WEIGHTED_CLUSTERS -> {
                 List<WeightedCluster.ClusterWeight> weights = r.getRoute().getWeightedClusters().getClustersList();
+                String header = r.getRoute().getWeightedClusters().getHeaderName();
+                randomValueHeader = header.isEmpty() ? null : header;
                 cumulative = new long[weights.size()];
                 long total = 0;
                 for (int i = 0; i < weights.size(); i++) {
@@ -152,7 +155,8 @@ public final class RouteTable implements Router {
             default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': unsupported cluster specifier " + r.getRoute().getClusterSpecifierCase());
         }
-        return new CompiledRoute(r.getName(), path, headers, query, List.copyOf(clusters), cumulative);
+        return new CompiledRoute(r.getName(), path, headers, query, List.copyOf(clusters), cumulative,
+                randomValueHeader);
     }
 
     @Override
@@ -216,7 +220,7 @@ public final class RouteTable implements Router {
     }
 
     private RouteDecision decide(CompiledRoute route, HttpRequestHead request) {
-        String cluster = pickCluster(route);
+        String cluster = pickCluster(route, request);
         List<Endpoint> endpoints = clusters.get(cluster);
         if (endpoints == null) {
             return RouteDecision.LocalReply.noCluster(route.name());
@@ -228,18 +232,36 @@ public final class RouteTable implements Router {
         return new RouteDecision.Forward(route.name(), cluster, endpoint.address(), endpoint.podName());
     }
 
-    /** {@code WeightedClusterSpecifier}: {@code random % total} falls into consecutive weight intervals. */
-    private String pickCluster(CompiledRoute route) {
+    /**
+     * {@code WeightedClusterSpecifier}: {@code random % total} falls into consecutive weight intervals, in
+     * list order. The random value comes from the {@code header_name} header when the route names one and
+     * the request carries exactly one parsable unsigned value; otherwise it is drawn per request.
+     */
+    private String pickCluster(CompiledRoute route, HttpRequestHead request) {
         if (route.clusters().size() == 1) {
             return route.clusters().get(0);
         }
         long[] cumulative = route.cumulativeWeights();
-        long selected = Long.remainderUnsigned(random.nextLong(), cumulative[cumulative.length - 1]);
+        long selected = Long.remainderUnsigned(randomValue(route, request), cumulative[cumulative.length - 1]);
         for (int i = 0; i < cumulative.length; i++) {
             if (selected < cumulative[i]) {
                 return route.clusters().get(i);
             }
         }
         throw new IllegalStateException("unreachable: " + selected);
+    }
+
+    private long randomValue(CompiledRoute route, HttpRequestHead request) {
+        if (route.randomValueHeader() != null) {
+            List<String> values = request.headerValues(route.randomValueHeader());
+            if (values.size() == 1) {
+                try {
+                    return Long.parseUnsignedLong(values.get(0).trim());
+                } catch (NumberFormatException e) {
+                    // as Envoy: an unparsable value falls back to a random one
+                }
+            }
+        }
+        return random.nextLong();
     }
 }

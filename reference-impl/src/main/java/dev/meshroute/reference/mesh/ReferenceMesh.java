@@ -48,12 +48,23 @@ public final class ReferenceMesh implements AutoCloseable {
     private final ClientProxy client = ClientProxy.DEFAULT;
     private final Map<String, EchoServer> pods = new LinkedHashMap<>();
     private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
+    private final String randomValueHeader;
 
     /**
      * @param proxyBind where the sidecar listens for traffic (port 0: any free port)
      * @param xdsBind   where the control plane serves ADS (port 0: any free port)
      */
     public ReferenceMesh(InetSocketAddress proxyBind, InetSocketAddress xdsBind, RandomSource random) {
+        this(proxyBind, xdsBind, random, null);
+    }
+
+    /**
+     * @param randomValueHeader if not null, weighted routes take their random value from this request header
+     *                          when present (see {@link XdsTranslator#translate(MeshConfig, List, ClientProxy, String)})
+     */
+    public ReferenceMesh(InetSocketAddress proxyBind, InetSocketAddress xdsBind, RandomSource random,
+                         String randomValueHeader) {
+        this.randomValueHeader = randomValueHeader;
         controlPlane = new ControlPlane(xdsBind).start();
         proxy = new ProxyServer(proxyBind, () -> router);
         proxy.start();
@@ -82,7 +93,8 @@ public final class ReferenceMesh implements AutoCloseable {
     public synchronized Applied apply(ConfigLoader.LoadResult load) {
         ConfigStore.Outcome outcome = store.apply(load);
         List<Pod> running = reconcilePods(outcome.config());
-        String version = controlPlane.publish(XdsTranslator.translate(outcome.config(), running, client));
+        String version = controlPlane.publish(
+                XdsTranslator.translate(outcome.config(), running, client, randomValueHeader));
         return new Applied(version, outcome.config(), outcome.diagnostics());
     }
 

@@ -65,15 +65,29 @@ public final class XdsTranslator {
     private final MeshConfig config;
     private final ClientProxy proxy;
     private final ServiceRegistry registry;
+    private final String randomValueHeader;
 
-    private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy) {
+    private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, String randomValueHeader) {
         this.config = config;
         this.proxy = proxy;
         this.registry = new ServiceRegistry(config, pods);
+        this.randomValueHeader = randomValueHeader;
     }
 
+    /** The resources istiod would push to {@code proxy}. */
     public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy) {
-        return new XdsTranslator(config, pods, proxy).translate();
+        return new XdsTranslator(config, pods, proxy, null).translate();
+    }
+
+    /**
+     * As {@link #translate(MeshConfig, List, ClientProxy)}, plus Envoy's {@code weighted_clusters.header_name}
+     * on every weighted route: a request carrying that header picks its weighted cluster by the header's
+     * value instead of a random one (as {@code random_value} in Envoy's router_check_tool). Istio never
+     * sets it; a test harness does, to check bucket boundaries exactly. Without the header nothing changes.
+     */
+    public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy,
+                                         String randomValueHeader) {
+        return new XdsTranslator(config, pods, proxy, randomValueHeader).translate();
     }
 
     private XdsResources translate() {
@@ -263,6 +277,9 @@ public final class XdsTranslator {
             return action.setCluster(clusterFor(vs, destinations.get(0).destination(), port));
         }
         WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
+        if (randomValueHeader != null) {
+            weighted.setHeaderName(randomValueHeader);
+        }
         for (HttpRouteDestination d : destinations) {
             if (d.weightOrZero() == 0) {
                 continue; // weight-0 entries are dropped, never sent to Envoy

@@ -133,6 +133,52 @@ Feature: Header regex: RE2, matched against the whole value
       | X-USER | jason |
     Then it is served by version "v2"
 
+  # Source: SEMANTICS.md 1.7 (Envoy header_utility.h: HeaderData.name_ is a LowerCaseString, so an upper-case
+  # key in the VirtualService still matches; Istio validation accepts any RFC 7230 token). [INF] on Envoy.
+  @unverified
+  Scenario: An upper-case header key in the VirtualService matches the lower-case header
+    Given the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: my-app
+      spec:
+        hosts: [my-app]
+        http:
+        - match: [{headers: {X-User: {exact: jason}}}]
+          route: [{destination: {host: my-app, subset: v2}}]
+        - route: [{destination: {host: my-app, subset: v1}}]
+      """
+    When a client sends GET "/" to "my-app" with headers:
+      | x-user | jason |
+    Then it is served by version "v2"
+
+  # Source: SEMANTICS.md 1.7 test cases (headers {end-user: {exact: jason}}: "Jason" does not match).
+  Scenario Outline: An exact header value is compared case by case
+    Given the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: my-app
+      spec:
+        hosts: [my-app]
+        http:
+        - match: [{headers: {end-user: {exact: jason}}}]
+          route: [{destination: {host: my-app, subset: v2}}]
+        - route: [{destination: {host: my-app, subset: v1}}]
+      """
+    When a client sends GET "/" to "my-app" with headers:
+      | end-user | <end-user> |
+    Then it is served by version "<version>"
+
+    Examples:
+      | end-user | version |
+      | jason    | v2      |
+      | Jason    | v1      |
+      | jason2   | v1      |
+
   # Source: SEMANTICS.md 1.7 (Envoy getAllOfHeaderAsString joins repeated headers with ",").
   Scenario Outline: Repeated headers are matched as one value joined with ","
     Given the configuration:

@@ -3,6 +3,7 @@ package dev.meshroute.reference.dataplane;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Status;
+import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -51,6 +52,7 @@ public final class AdsClient implements AutoCloseable {
     private final int listenerPort;
     private final RandomSource random;
     private final Consumer<RouteTable> onTable;
+    private final Mutant mutant;
     private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meshroute-ads-reconnect");
         t.setDaemon(true);
@@ -78,6 +80,13 @@ public final class AdsClient implements AutoCloseable {
      */
     public AdsClient(String host, int port, String nodeId, int listenerPort, RandomSource random,
                      Consumer<RouteTable> onTable) {
+        this(host, port, nodeId, listenerPort, random, onTable, Mutant.NONE);
+    }
+
+    /** As the other constructor, with a deliberate bug in the route tables it builds (tests only). */
+    public AdsClient(String host, int port, String nodeId, int listenerPort, RandomSource random,
+                     Consumer<RouteTable> onTable, Mutant mutant) {
+        this.mutant = mutant;
         this.host = host;
         this.port = port;
         this.node = Node.newBuilder().setId(nodeId).setCluster("meshroute-reference").build();
@@ -256,7 +265,7 @@ public final class AdsClient implements AutoCloseable {
                                 ? c.getName() : c.getEdsClusterConfig().getServiceName()))
                 .map(Cluster::getName)
                 .toList();
-        return RouteTable.compile(config, active, as, random);
+        return RouteTable.compile(config, active, as, random, mutant);
     }
 
     private static <T extends com.google.protobuf.Message> Map<String, T> unpackAll(

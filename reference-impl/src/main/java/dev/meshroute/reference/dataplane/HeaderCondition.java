@@ -1,8 +1,11 @@
 package dev.meshroute.reference.dataplane;
 
+import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -12,29 +15,34 @@ import java.util.Locale;
  * {@code treat_missing_header_as_empty} is set.
  */
 record HeaderCondition(String name, StringMatcher matcher, Boolean present, boolean invert,
-                       boolean treatMissingAsEmpty) {
+                       boolean treatMissingAsEmpty, boolean firstValueOnly) {
 
-    static HeaderCondition compile(HeaderMatcher proto) {
+    static HeaderCondition compile(HeaderMatcher proto, Mutant mutant) {
         // Envoy stores matcher names lower-cased (header_utility.h HeaderData.name_ is a LowerCaseString).
-        String name = proto.getName().toLowerCase(Locale.ROOT);
+        String name = mutant == Mutant.HEADER_NAME_CASE_SENSITIVE
+                ? proto.getName() : proto.getName().toLowerCase(Locale.ROOT);
+        boolean missingAsEmpty = proto.getTreatMissingHeaderAsEmpty() || mutant == Mutant.ABSENT_HEADER_MATCHES_EMPTY;
+        boolean firstOnly = mutant == Mutant.FIRST_VALUE_ONLY_FOR_REPEATED_HEADERS;
+        if (proto.getHeaderMatchSpecifierCase() == HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH) {
+            return new HeaderCondition(name, null, proto.getPresentMatch(), proto.getInvertMatch(), missingAsEmpty,
+                    firstOnly);
+        }
+        StringMatcher matcher = valueMatcher(proto, mutant);
+        if (mutant == Mutant.HEADER_VALUE_CASE_INSENSITIVE) {
+            matcher = matcher.ignoringCase();
+        }
+        return new HeaderCondition(name, matcher, null, proto.getInvertMatch(), missingAsEmpty, firstOnly);
+    }
+
+    private static StringMatcher valueMatcher(HeaderMatcher proto, Mutant mutant) {
         return switch (proto.getHeaderMatchSpecifierCase()) {
-            case STRING_MATCH -> new HeaderCondition(name, StringMatcher.compile(proto.getStringMatch()), null,
-                    proto.getInvertMatch(), proto.getTreatMissingHeaderAsEmpty());
-            case PRESENT_MATCH -> new HeaderCondition(name, null, proto.getPresentMatch(), proto.getInvertMatch(),
-                    proto.getTreatMissingHeaderAsEmpty());
-            case EXACT_MATCH -> legacy(proto, new StringMatcher(StringMatcher.Kind.EXACT, proto.getExactMatch(),
-                    false, null));
-            case PREFIX_MATCH -> legacy(proto, new StringMatcher(StringMatcher.Kind.PREFIX, proto.getPrefixMatch(),
-                    false, null));
-            case SAFE_REGEX_MATCH -> legacy(proto, StringMatcher.regex(proto.getSafeRegexMatch().getRegex()));
+            case STRING_MATCH -> StringMatcher.compile(proto.getStringMatch(), mutant);
+            case EXACT_MATCH -> StringMatcher.literal(StringMatcher.Kind.EXACT, proto.getExactMatch(), false);
+            case PREFIX_MATCH -> StringMatcher.literal(StringMatcher.Kind.PREFIX, proto.getPrefixMatch(), false);
+            case SAFE_REGEX_MATCH -> StringMatcher.regex(proto.getSafeRegexMatch().getRegex(), mutant);
             default -> throw new XdsRejection("header matcher for '" + proto.getName() + "' uses an unsupported"
                     + " specifier " + proto.getHeaderMatchSpecifierCase());
         };
-    }
-
-    private static HeaderCondition legacy(HeaderMatcher proto, StringMatcher matcher) {
-        return new HeaderCondition(proto.getName().toLowerCase(Locale.ROOT), matcher, null, proto.getInvertMatch(),
-                proto.getTreatMissingHeaderAsEmpty());
     }
 
     boolean matches(HttpRequestHead request) {
@@ -60,8 +68,17 @@ record HeaderCondition(String name, StringMatcher matcher, Boolean present, bool
             case ":path":
                 return request.path();
             default:
-                List<String> values = request.headerValues(name);
-                return values.isEmpty() ? null : String.join(",", values);
+                // the proxy lower-cases request header names, and so is the matcher's name
+                List<String> values = new ArrayList<>(1);
+                for (Map.Entry<String, String> header : request.headers()) {
+                    if (header.getKey().equals(name)) {
+                        values.add(header.getValue());
+                    }
+                }
+                if (values.isEmpty()) {
+                    return null;
+                }
+                return firstValueOnly ? values.get(0) : String.join(",", values);
         }
     }
 }

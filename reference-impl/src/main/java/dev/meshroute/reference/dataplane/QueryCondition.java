@@ -1,5 +1,6 @@
 package dev.meshroute.reference.dataplane;
 
+import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 
 /**
@@ -8,9 +9,10 @@ import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
  */
 record QueryCondition(String name, StringMatcher matcher) {
 
-    static QueryCondition compile(QueryParameterMatcher proto) {
+    static QueryCondition compile(QueryParameterMatcher proto, Mutant mutant) {
         return switch (proto.getQueryParameterMatchSpecifierCase()) {
-            case STRING_MATCH -> new QueryCondition(proto.getName(), StringMatcher.compile(proto.getStringMatch()));
+            case STRING_MATCH -> new QueryCondition(proto.getName(),
+                    StringMatcher.compile(proto.getStringMatch(), mutant));
             case PRESENT_MATCH -> new QueryCondition(proto.getName(), null);
             default -> throw new XdsRejection("query parameter matcher for '" + proto.getName()
                     + "' has no match specifier");

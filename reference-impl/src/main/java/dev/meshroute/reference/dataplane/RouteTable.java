@@ -1,5 +1,6 @@
 package dev.meshroute.reference.dataplane;
 
+import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -43,13 +44,16 @@ public final class RouteTable implements Router {
     private final boolean ignorePort;
     private final Map<String, List<Endpoint>> clusters;
     private final RandomSource random;
+    private final Mutant mutant;
 
-    private RouteTable(RouteConfiguration config, Map<String, List<Endpoint>> clusters, RandomSource random) {
+    private RouteTable(RouteConfiguration config, Map<String, List<Endpoint>> clusters, RandomSource random,
+                       Mutant mutant) {
         this.ignorePort = config.getIgnorePortInHostMatching();
         this.clusters = Map.copyOf(clusters);
         this.random = random;
+        this.mutant = mutant;
         for (VirtualHost vh : config.getVirtualHostsList()) {
-            CompiledHost host = compileHost(vh);
+            CompiledHost host = compileHost(vh, mutant);
             for (String domain : vh.getDomainsList()) {
                 String d = domain.toLowerCase(Locale.ROOT);
                 if (d.equals("*")) {
@@ -80,11 +84,18 @@ public final class RouteTable implements Router {
      */
     public static RouteTable compile(RouteConfiguration config, Iterable<String> clusterNames,
                                      Map<String, ClusterLoadAssignment> assignments, RandomSource random) {
+        return compile(config, clusterNames, assignments, random, Mutant.NONE);
+    }
+
+    /** As {@link #compile(RouteConfiguration, Iterable, Map, RandomSource)}, with a deliberate bug (tests only). */
+    public static RouteTable compile(RouteConfiguration config, Iterable<String> clusterNames,
+                                     Map<String, ClusterLoadAssignment> assignments, RandomSource random,
+                                     Mutant mutant) {
         Map<String, List<Endpoint>> clusters = new HashMap<>();
         for (String name : clusterNames) {
             clusters.put(name, endpoints(assignments.get(name)));
         }
-        return new RouteTable(config, clusters, random);
+        return new RouteTable(config, clusters, random, mutant);
     }
 
     private static List<Endpoint> endpoints(ClusterLoadAssignment cla) {
@@ -102,28 +113,30 @@ public final class RouteTable implements Router {
         return List.copyOf(out);
     }
 
-    private static CompiledHost compileHost(VirtualHost vh) {
+    private static CompiledHost compileHost(VirtualHost vh, Mutant mutant) {
         List<CompiledRoute> routes = new ArrayList<>();
         for (Route r : vh.getRoutesList()) {
-            routes.add(compileRoute(vh, r));
+            routes.add(compileRoute(vh, r, mutant));
         }
         return new CompiledHost(vh.getName(), vh.getDomainsList(), List.copyOf(routes));
     }
 
-    private static CompiledRoute compileRoute(VirtualHost vh, Route r) {
+    private static CompiledRoute compileRoute(VirtualHost vh, Route r, Mutant mutant) {
         RouteMatch m = r.getMatch();
         boolean caseSensitive = !m.hasCaseSensitive() || m.getCaseSensitive().getValue();
         StringMatcher path;
         switch (m.getPathSpecifierCase()) {
-            case PREFIX -> path = new StringMatcher(StringMatcher.Kind.PREFIX, m.getPrefix(), !caseSensitive, null);
-            case PATH -> path = new StringMatcher(StringMatcher.Kind.EXACT, m.getPath(), !caseSensitive, null);
+            case PREFIX -> path = StringMatcher.literal(StringMatcher.Kind.PREFIX, m.getPrefix(), !caseSensitive);
+            case PATH -> path = StringMatcher.literal(StringMatcher.Kind.EXACT, m.getPath(), !caseSensitive);
             // case_sensitive is ignored for safe_regex (route_components.proto RouteMatch.case_sensitive)
-            case SAFE_REGEX -> path = StringMatcher.regex(m.getSafeRegex().getRegex());
+            case SAFE_REGEX -> path = StringMatcher.regex(m.getSafeRegex().getRegex(), mutant);
             default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': unsupported path specifier " + m.getPathSpecifierCase());
         }
-        List<HeaderCondition> headers = m.getHeadersList().stream().map(HeaderCondition::compile).toList();
-        List<QueryCondition> query = m.getQueryParametersList().stream().map(QueryCondition::compile).toList();
+        List<HeaderCondition> headers = m.getHeadersList().stream().map(h -> HeaderCondition.compile(h, mutant))
+                .toList();
+        List<QueryCondition> query = m.getQueryParametersList().stream().map(q -> QueryCondition.compile(q, mutant))
+                .toList();
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': only route actions are supported by the reference proxy so far, found " + r.getActionCase());
@@ -165,12 +178,49 @@ public final class RouteTable implements Router {
         if (host == null) {
             return RouteDecision.LocalReply.noRoute();
         }
-        for (CompiledRoute route : host.routes()) {
-            if (matches(route, request)) {
-                return decide(route, request);
-            }
+        CompiledRoute chosen = switch (mutant) {
+            case LAST_MATCH_WINS -> lastMatch(host, request);
+            case LONGEST_PREFIX_WINS -> longestMatch(host, request);
+            default -> firstMatch(host, request);
+        };
+        if (chosen != null) {
+            return decide(chosen, request);
+        }
+        if (mutant == Mutant.NO_ROUTE_FALLS_BACK) {
+            // vhost names are "<fqdn>:<port>": fall back to the service's default cluster
+            int colon = host.name().lastIndexOf(':');
+            String fallback = "outbound|" + host.name().substring(colon + 1) + "||" + host.name().substring(0, colon);
+            return decideCluster(null, fallback);
         }
         return RouteDecision.LocalReply.noRoute();
+    }
+
+    /** Envoy: routes are tried in order and the first that matches is used. */
+    private CompiledRoute firstMatch(CompiledHost host, HttpRequestHead request) {
+        for (CompiledRoute route : host.routes()) {
+            if (matches(route, request)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private CompiledRoute lastMatch(CompiledHost host, HttpRequestHead request) {
+        CompiledRoute last = null;
+        for (CompiledRoute route : host.routes()) {
+            last = matches(route, request) ? route : last;
+        }
+        return last;
+    }
+
+    private CompiledRoute longestMatch(CompiledHost host, HttpRequestHead request) {
+        CompiledRoute best = null;
+        for (CompiledRoute route : host.routes()) {
+            if (matches(route, request) && (best == null || route.path().value().length() > best.path().value().length())) {
+                best = route;
+            }
+        }
+        return best;
     }
 
     /** Envoy's virtual host lookup: exact domain, then longest suffix wildcard, then prefix wildcard, then "*". */
@@ -200,10 +250,11 @@ public final class RouteTable implements Router {
         return anyDomain;
     }
 
-    private static boolean matches(CompiledRoute route, HttpRequestHead request) {
-        // Exact and regex paths are compared without the query string; a prefix against the whole :path.
-        String path = route.path().kind() == StringMatcher.Kind.PREFIX ? request.path() : request.pathWithoutQuery();
-        if (!route.path().matches(path)) {
+    private boolean matches(CompiledRoute route, HttpRequestHead request) {
+        if (mutant == Mutant.OR_WITHIN_MATCH) {
+            return anyConditionMatches(route, request);
+        }
+        if (!pathMatches(route, request)) {
             return false;
         }
         for (HeaderCondition h : route.headers()) {
@@ -219,17 +270,50 @@ public final class RouteTable implements Router {
         return true;
     }
 
+    /** The OR_WITHIN_MATCH mutant: any one condition suffices ("/" stands for "no path condition"). */
+    private boolean anyConditionMatches(CompiledRoute route, HttpRequestHead request) {
+        boolean noPathCondition = route.path().kind() == StringMatcher.Kind.PREFIX && "/".equals(route.path().value());
+        if (noPathCondition && route.headers().isEmpty() && route.query().isEmpty()) {
+            return true;
+        }
+        return !noPathCondition && pathMatches(route, request)
+                || route.headers().stream().anyMatch(h -> h.matches(request))
+                || route.query().stream().anyMatch(q -> q.matches(request));
+    }
+
+    /** Exact and regex paths are compared without the query string; a prefix against the whole :path. */
+    private boolean pathMatches(CompiledRoute route, HttpRequestHead request) {
+        StringMatcher p = route.path();
+        if (p.kind() == StringMatcher.Kind.PREFIX) {
+            if (mutant == Mutant.PREFIX_SEGMENT_AWARE) {
+                String path = request.pathWithoutQuery();
+                return path.equals(p.value()) || p.value().endsWith("/") && p.matches(path)
+                        || path.startsWith(p.value() + "/");
+            }
+            return p.matches(request.path());
+        }
+        if (p.kind() == StringMatcher.Kind.EXACT && mutant == Mutant.EXACT_INCLUDES_QUERY) {
+            return p.matches(request.path());
+        }
+        return p.matches(request.pathWithoutQuery());
+    }
+
     private RouteDecision decide(CompiledRoute route, HttpRequestHead request) {
-        String cluster = pickCluster(route, request);
+        return decideCluster(route.name(), pickCluster(route, request));
+    }
+
+    private RouteDecision decideCluster(String routeName, String cluster) {
         List<Endpoint> endpoints = clusters.get(cluster);
         if (endpoints == null) {
-            return RouteDecision.LocalReply.noCluster(route.name());
+            return mutant == Mutant.MISSING_SUBSET_404
+                    ? new RouteDecision.LocalReply(routeName, 404, "", "NC")
+                    : RouteDecision.LocalReply.noCluster(routeName);
         }
         if (endpoints.isEmpty()) {
-            return RouteDecision.LocalReply.noHealthyUpstream(route.name());
+            return RouteDecision.LocalReply.noHealthyUpstream(routeName);
         }
         Endpoint endpoint = endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
-        return new RouteDecision.Forward(route.name(), cluster, endpoint.address(), endpoint.podName());
+        return new RouteDecision.Forward(routeName, cluster, endpoint.address(), endpoint.podName());
     }
 
     /**
@@ -241,7 +325,7 @@ public final class RouteTable implements Router {
         if (route.clusters().size() == 1) {
             return route.clusters().get(0);
         }
-        long[] cumulative = route.cumulativeWeights();
+        long[] cumulative = mutatedWeights(route.cumulativeWeights());
         long selected = Long.remainderUnsigned(randomValue(route, request), cumulative[cumulative.length - 1]);
         for (int i = 0; i < cumulative.length; i++) {
             if (selected < cumulative[i]) {
@@ -249,6 +333,24 @@ public final class RouteTable implements Router {
             }
         }
         throw new IllegalStateException("unreachable: " + selected);
+    }
+
+    private long[] mutatedWeights(long[] cumulative) {
+        int k = cumulative.length;
+        long total = cumulative[k - 1];
+        long[] out = cumulative.clone();
+        if (mutant == Mutant.WEIGHTS_IGNORED) {
+            for (int i = 0; i < k; i++) {
+                out[i] = (i + 1) * total / k;
+            }
+        } else if (mutant == Mutant.WEIGHTS_OFF_BY_5_POINTS) {
+            // the first interval loses 5 points of the total, the last gains them, the others only move
+            long shift = total * 5 / 100;
+            for (int i = 0; i < k - 1; i++) {
+                out[i] = Math.max(0, cumulative[i] - shift);
+            }
+        }
+        return out;
     }
 
     private long randomValue(CompiledRoute route, HttpRequestHead request) {

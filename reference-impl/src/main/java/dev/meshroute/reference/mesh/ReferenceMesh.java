@@ -48,28 +48,29 @@ public final class ReferenceMesh implements AutoCloseable {
     private final ClientProxy client = ClientProxy.DEFAULT;
     private final Map<String, EchoServer> pods = new LinkedHashMap<>();
     private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
-    private final String randomValueHeader;
+    private final XdsTranslator.Options translation;
 
     /**
      * @param proxyBind where the sidecar listens for traffic (port 0: any free port)
      * @param xdsBind   where the control plane serves ADS (port 0: any free port)
      */
     public ReferenceMesh(InetSocketAddress proxyBind, InetSocketAddress xdsBind, RandomSource random) {
-        this(proxyBind, xdsBind, random, null);
+        this(proxyBind, xdsBind, random, XdsTranslator.Options.ISTIOD);
     }
 
     /**
-     * @param randomValueHeader if not null, weighted routes take their random value from this request header
-     *                          when present (see {@link XdsTranslator#translate(MeshConfig, List, ClientProxy, String)})
+     * @param translation what the control plane does beyond istiod: a request header that may carry the random
+     *                    value of weighted routes, and (for the suite's self-test only) a mutant, which the
+     *                    proxy's route tables get too
      */
     public ReferenceMesh(InetSocketAddress proxyBind, InetSocketAddress xdsBind, RandomSource random,
-                         String randomValueHeader) {
-        this.randomValueHeader = randomValueHeader;
+                         XdsTranslator.Options translation) {
+        this.translation = translation;
         controlPlane = new ControlPlane(xdsBind).start();
         proxy = new ProxyServer(proxyBind, () -> router);
         proxy.start();
         ads = new AdsClient("127.0.0.1", controlPlane.port(), NODE_ID, CAPTURED_PORT, random,
-                table -> router = table).start();
+                table -> router = table, translation.mutant()).start();
     }
 
     public static ReferenceMesh startOnLoopback() {
@@ -94,7 +95,7 @@ public final class ReferenceMesh implements AutoCloseable {
         ConfigStore.Outcome outcome = store.apply(load);
         List<Pod> running = reconcilePods(outcome.config());
         String version = controlPlane.publish(
-                XdsTranslator.translate(outcome.config(), running, client, randomValueHeader));
+                XdsTranslator.translate(outcome.config(), running, client, translation));
         return new Applied(version, outcome.config(), outcome.diagnostics());
     }
 

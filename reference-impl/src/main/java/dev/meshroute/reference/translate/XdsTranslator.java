@@ -14,6 +14,7 @@ import dev.meshroute.reference.model.ServicePort;
 import dev.meshroute.reference.model.StringMatch;
 import dev.meshroute.reference.model.Subset;
 import dev.meshroute.reference.model.VirtualService;
+import dev.meshroute.reference.mutants.Mutant;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.registry.ServiceRegistry;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -62,32 +63,39 @@ public final class XdsTranslator {
             .setResourceApiVersion(io.envoyproxy.envoy.config.core.v3.ApiVersion.V3)
             .build();
 
+    /**
+     * How to translate beyond what istiod does; {@link #ISTIOD} is exactly istiod.
+     *
+     * @param randomValueHeader if not null, Envoy's {@code weighted_clusters.header_name} on every weighted
+     *                          route: a request carrying that header picks its weighted cluster by the header's
+     *                          value instead of a random one (as {@code random_value} in Envoy's
+     *                          router_check_tool). Istio never sets it; a test harness does, to check bucket
+     *                          boundaries exactly. Requests without the header are not affected.
+     * @param mutant            a deliberate bug, for the suite's self-test only
+     */
+    public record Options(String randomValueHeader, Mutant mutant) {
+        public static final Options ISTIOD = new Options(null, Mutant.NONE);
+    }
+
     private final MeshConfig config;
     private final ClientProxy proxy;
     private final ServiceRegistry registry;
-    private final String randomValueHeader;
+    private final Options options;
 
-    private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, String randomValueHeader) {
+    private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         this.config = config;
         this.proxy = proxy;
         this.registry = new ServiceRegistry(config, pods);
-        this.randomValueHeader = randomValueHeader;
+        this.options = options;
     }
 
     /** The resources istiod would push to {@code proxy}. */
     public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy) {
-        return new XdsTranslator(config, pods, proxy, null).translate();
+        return translate(config, pods, proxy, Options.ISTIOD);
     }
 
-    /**
-     * As {@link #translate(MeshConfig, List, ClientProxy)}, plus Envoy's {@code weighted_clusters.header_name}
-     * on every weighted route: a request carrying that header picks its weighted cluster by the header's
-     * value instead of a random one (as {@code random_value} in Envoy's router_check_tool). Istio never
-     * sets it; a test harness does, to check bucket boundaries exactly. Without the header nothing changes.
-     */
-    public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy,
-                                         String randomValueHeader) {
-        return new XdsTranslator(config, pods, proxy, randomValueHeader).translate();
+    public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
+        return new XdsTranslator(config, pods, proxy, options).translate();
     }
 
     private XdsResources translate() {
@@ -216,7 +224,10 @@ public final class XdsTranslator {
         for (HttpRoute rule : vs.http()) {
             if (rule.match().isEmpty()) {
                 out.add(route(vs, rule, null, port));
-                return out;
+                if (options.mutant() != Mutant.NO_CATCH_ALL_CUT) {
+                    return out;
+                }
+                continue;
             }
             for (HttpMatchRequest match : rule.match()) {
                 if (!appliesTo(match, vs, port)) {
@@ -224,7 +235,7 @@ public final class XdsTranslator {
                 }
                 Route r = route(vs, rule, match, port);
                 out.add(r);
-                if (isCatchAll(r)) {
+                if (isCatchAll(r) && options.mutant() != Mutant.NO_CATCH_ALL_CUT) {
                     return out;
                 }
             }
@@ -277,16 +288,20 @@ public final class XdsTranslator {
             return action.setCluster(clusterFor(vs, destinations.get(0).destination(), port));
         }
         WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
-        if (randomValueHeader != null) {
-            weighted.setHeaderName(randomValueHeader);
+        if (options.randomValueHeader() != null) {
+            weighted.setHeaderName(options.randomValueHeader());
         }
         for (HttpRouteDestination d : destinations) {
-            if (d.weightOrZero() == 0) {
-                continue; // weight-0 entries are dropped, never sent to Envoy
+            int weight = d.weightOrZero();
+            if (weight == 0) {
+                if (options.mutant() != Mutant.WEIGHT_ZERO_NOT_DROPPED) {
+                    continue; // weight-0 entries are dropped, never sent to Envoy
+                }
+                weight = 1;
             }
             weighted.addClusters(WeightedCluster.ClusterWeight.newBuilder()
                     .setName(clusterFor(vs, d.destination(), port))
-                    .setWeight(UInt32Value.of(d.weightOrZero())));
+                    .setWeight(UInt32Value.of(weight)));
         }
         return action.setWeightedClusters(weighted);
     }
@@ -303,7 +318,12 @@ public final class XdsTranslator {
                 port = service.ports().get(0).port();
             }
         }
-        return ClusterNames.outbound(port, d.subset(), fqdn);
+        String subset = d.subset();
+        if (options.mutant() == Mutant.MISSING_SUBSET_FALLS_BACK_TO_ANY_POD
+                && registry.subsets(fqdn).stream().noneMatch(s -> s.name().equals(d.subset()))) {
+            subset = null;
+        }
+        return ClusterNames.outbound(port, subset, fqdn);
     }
 
     private static RouteAction.Builder routeAction() {
@@ -396,7 +416,11 @@ public final class XdsTranslator {
                 .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST) // Istio's default for an unset loadBalancer
                 .build());
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
-        for (Pod pod : registry.endpoints(service, subsetLabels)) {
+        List<Pod> pods = registry.endpoints(service, subsetLabels);
+        if (pods.isEmpty() && options.mutant() == Mutant.EMPTY_SUBSET_FALLS_BACK) {
+            pods = registry.endpoints(service, Map.of());
+        }
+        for (Pod pod : pods) {
             locality.addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder()
                     .setHostname(pod.name())
                     .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()

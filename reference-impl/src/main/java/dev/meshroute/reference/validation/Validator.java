@@ -60,16 +60,19 @@ public final class Validator {
             if (vs.hosts().isEmpty()) {
                 error(vs.location(), "spec.hosts: a virtual service must have at least one host");
             }
-            Set<String> seen = new HashSet<>();
+            List<String> seen = new ArrayList<>();
             for (String host : vs.hosts()) {
                 validateHost(host, "spec.hosts", vs.location(), out, vs.key());
                 if (host.equals("*") && (vs.gateways().isEmpty() || vs.gateways().contains("mesh"))) {
                     error(vs.location(), "spec.hosts: wildcard host * is not allowed for virtual services bound to"
                             + " the mesh gateway");
                 }
-                if (!seen.add(host.toLowerCase())) {
+                // Duplicates include overlapping wildcards: *.foo.com and a.foo.com (validation.go, host.Name.Matches)
+                String h = host.toLowerCase();
+                if (seen.stream().anyMatch(earlier -> overlaps(earlier, h))) {
                     error(vs.location(), "spec.hosts: duplicate hosts in virtual service: " + host);
                 }
+                seen.add(h);
             }
             for (int i = 0; i < vs.http().size(); i++) {
                 rule(vs.http().get(i), "spec.http[" + i + "]");
@@ -165,6 +168,24 @@ public final class Validator {
         private void error(SourceLocation at, String message) {
             out.add(Diagnostic.error(vs.key(), at, message));
         }
+    }
+
+    /** Istio's {@code host.Name.Matches}: equal names, or a wildcard whose suffix the other name ends with. */
+    static boolean overlaps(String a, String b) {
+        boolean aWild = a.startsWith("*");
+        boolean bWild = b.startsWith("*");
+        if (aWild && bWild) {
+            return a.length() < b.length()
+                    ? b.substring(1).endsWith(a.substring(1))
+                    : a.substring(1).endsWith(b.substring(1));
+        }
+        if (aWild) {
+            return b.endsWith(a.substring(1));
+        }
+        if (bWild) {
+            return a.endsWith(b.substring(1));
+        }
+        return a.equals(b);
     }
 
     /** A regex must be non-empty, at most 1,024 characters, and compile as RE2 (no lookaround, no backreferences). */

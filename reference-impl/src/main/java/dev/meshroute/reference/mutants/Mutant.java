@@ -1,0 +1,65 @@
+package dev.meshroute.reference.mutants;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Deliberate, realistic bugs the reference can be built with, so the suite can prove it catches them
+ * (a survivor is a gap in the suite). Only a test harness chooses one, by passing it to
+ * {@link dev.meshroute.reference.mesh.ReferenceMesh}; the command line never does, and {@link #NONE}
+ * is the reference itself. Each mutant changes one place of the control plane or the proxy.
+ */
+public enum Mutant {
+
+    NONE("the reference as it is"),
+    // ---- the proxy's matching
+    REGEX_PARTIAL_MATCH("a regex matches a substring (find) instead of the whole value; Istio's simulator,"
+            + " grpc-go before PR #4875"),
+    REGEX_CASE_INSENSITIVE("regexes are compiled case-insensitive"),
+    HEADER_NAME_CASE_SENSITIVE("a header matcher's configured name is compared as written, not lower-cased"),
+    HEADER_VALUE_CASE_INSENSITIVE("header values are compared ignoring case"),
+    ABSENT_HEADER_MATCHES_EMPTY("an absent header is matched as if it were present and empty"),
+    FIRST_VALUE_ONLY_FOR_REPEATED_HEADERS("only the first of repeated headers is matched, not all joined with ','"),
+    PREFIX_SEGMENT_AWARE("a URI prefix only matches at a '/' boundary (Gateway API's PathPrefix, not Istio's)"),
+    EXACT_INCLUDES_QUERY("an exact URI is compared with the query string still attached"),
+    OR_WITHIN_MATCH("the conditions inside one match entry are ORed instead of ANDed"),
+    LAST_MATCH_WINS("the last matching route wins instead of the first"),
+    LONGEST_PREFIX_WINS("the matching route with the longest path wins, as in nginx or Gateway API"),
+    NO_ROUTE_FALLS_BACK("a request that matches no route goes to the service's pods instead of 404 NR"),
+    MISSING_SUBSET_404("a missing cluster is answered 404, as Envoy's outdated validate_clusters doc says"),
+    // ---- the proxy's weighted choice
+    WEIGHTS_IGNORED("weighted destinations are chosen uniformly"),
+    WEIGHTS_OFF_BY_5_POINTS("the first destination's share is 5 points too small and the last's 5 too large"),
+    // ---- the control plane's translation
+    NO_CATCH_ALL_CUT("route generation does not stop after a catch-all route"),
+    WEIGHT_ZERO_NOT_DROPPED("a weight-0 destination stays in the split with the smallest weight, 1"),
+    MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
+    EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints");
+
+    private final String description;
+
+    Mutant(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The kebab-case name used on command lines and in reports, e.g. {@code regex-partial-match}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The mutant with this id; the error lists them all. */
+    public static Mutant fromId(String id) {
+        for (Mutant m : values()) {
+            if (m.id().equals(id)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown mutant '" + id + "'; known: "
+                + Arrays.stream(values()).map(Mutant::id).collect(Collectors.joining(", ")));
+    }
+}

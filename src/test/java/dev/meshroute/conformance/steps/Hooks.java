@@ -12,7 +12,9 @@ public final class Hooks {
 
     /** Tags that name a capability; other tags (profiles, versions, @unverified) do not gate a scenario. */
     static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights",
-            "deterministic-weights", "missing-subset", "validation", "analysis");
+            "deterministic-weights", "missing-subset", "validation", "analysis",
+            "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
+            "without-headers", "query-params", "host-header-key", "source-selectors", "hosts");
 
     private final World world;
 
@@ -23,6 +25,9 @@ public final class Hooks {
     @Before(order = 0)
     public void checkCapabilities(Scenario scenario) {
         world.scenario = scenario;
+        world.target.unavailable().ifPresent(reason -> {
+            throw new TestAbortedException("target " + world.target.name() + " cannot run: " + reason);
+        });
         List<String> missing = scenario.getSourceTagNames().stream()
                 .map(t -> t.substring(1))
                 .filter(CAPABILITY_TAGS::contains)

@@ -51,7 +51,9 @@ public final class ControlPlane implements AutoCloseable {
                     .build()
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the xDS server on " + bind + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("the control plane cannot listen on " + bind.getHostString() + ":"
+                    + bind.getPort() + " (" + e.getMessage() + "); is another process using it? choose another"
+                    + " --xds-port", e);
         }
         return this;
     }

@@ -13,6 +13,7 @@ import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.model.Workload;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.translate.ClientProxy;
+import dev.meshroute.reference.translate.XdsResources;
 import dev.meshroute.reference.translate.XdsTranslator;
 import dev.meshroute.reference.workloads.EchoServer;
 
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Istio in miniature, in one process: the control plane (config store, validation, analysis,
@@ -49,6 +51,7 @@ public final class ReferenceMesh implements AutoCloseable {
     private final Map<String, EchoServer> pods = new LinkedHashMap<>();
     private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
     private final XdsTranslator.Options translation;
+    private volatile UnaryOperator<XdsResources> xdsDecorator = UnaryOperator.identity();
 
     /**
      * @param proxyBind where the sidecar listens for traffic (port 0: any free port)
@@ -68,7 +71,14 @@ public final class ReferenceMesh implements AutoCloseable {
         this.translation = translation;
         controlPlane = new ControlPlane(xdsBind).start();
         proxy = new ProxyServer(proxyBind, () -> router);
-        proxy.start();
+        try {
+            proxy.start();
+        } catch (IllegalStateException e) {
+            controlPlane.close();
+            String cause = e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")";
+            throw new IllegalStateException("the proxy cannot listen on " + proxyBind.getHostString() + ":"
+                    + proxyBind.getPort() + cause + "; is another process using it? choose another --port", e);
+        }
         ads = new AdsClient("127.0.0.1", controlPlane.port(), NODE_ID, CAPTURED_PORT, random,
                 table -> router = table, translation.mutant()).start();
     }
@@ -94,9 +104,17 @@ public final class ReferenceMesh implements AutoCloseable {
     public synchronized Applied apply(ConfigLoader.LoadResult load) {
         ConfigStore.Outcome outcome = store.apply(load);
         List<Pod> running = reconcilePods(outcome.config());
-        String version = controlPlane.publish(
-                XdsTranslator.translate(outcome.config(), running, client, translation));
+        String version = controlPlane.publish(xdsDecorator.apply(
+                XdsTranslator.translate(outcome.config(), running, client, translation)));
         return new Applied(version, outcome.config(), outcome.diagnostics());
+    }
+
+    /**
+     * Adapts the translated resources before they are served, for a data plane that is not the bundled
+     * sidecar (an Envoy in a container needs reachable endpoint addresses, for example).
+     */
+    public void decorateXds(UnaryOperator<XdsResources> decorator) {
+        this.xdsDecorator = decorator;
     }
 
     /**

@@ -1,0 +1,51 @@
+package dev.meshroute.conformance.target;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An implementation the suite certifies: the only thing steps talk to. A target applies Istio YAML,
+ * proves it live, and carries requests; it declares which capabilities it has, and a scenario that
+ * needs an undeclared one is skipped with the reason, never passed.
+ */
+public interface MeshUnderTest extends AutoCloseable {
+
+    /** What applying a configuration produced, and how long the target took to make it live. */
+    record Applied(List<Finding> findings, Duration convergence) {
+        public Applied {
+            findings = List.copyOf(findings);
+        }
+    }
+
+    String name();
+
+    /**
+     * Why this target cannot run here (for example "Docker is not available"), or empty when it can. Every
+     * scenario on an unavailable target is skipped with this reason, and the run fails (see TargetAvailabilityIT).
+     */
+    default java.util.Optional<String> unavailable() {
+        return java.util.Optional.empty();
+    }
+
+    String version();
+
+    Set<String> capabilities();
+
+    /**
+     * Replaces the configuration with {@code sources} (Istio resources, Services, Deployments and Pods;
+     * the target runs the workloads) and returns once the new configuration is live.
+     */
+    Applied apply(List<ConfigSource> sources) throws Exception;
+
+    /** Validation and analysis of {@code sources} without applying them (as {@code istioctl analyze}). */
+    List<Finding> analyze(List<ConfigSource> sources);
+
+    Exchange.Response send(Exchange.Request request);
+
+    /** Sends {@code request} {@code count} times, as fast as is sensible, and returns every response in order. */
+    List<Exchange.Response> sendMany(Exchange.Request request, int count);
+
+    @Override
+    void close();
+}

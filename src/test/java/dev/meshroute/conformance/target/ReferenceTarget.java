@@ -1,0 +1,80 @@
+package dev.meshroute.conformance.target;
+
+import dev.meshroute.reference.dataplane.RandomSource;
+import dev.meshroute.reference.mesh.ReferenceMesh;
+import dev.meshroute.reference.mutants.Mutant;
+import dev.meshroute.reference.translate.XdsTranslator;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The bundled reference mesh, in this JVM: its control plane, sidecar proxy and echo pods on loopback
+ * sockets. Requests go over real HTTP to the sidecar, which routes only by what it received over xDS.
+ */
+public final class ReferenceTarget implements MeshUnderTest {
+
+    /** What the reference implements; targets fed by the reference control plane start from this. */
+    public static final Set<String> CAPABILITIES = Set.of("rule-order", "header-regex", "weights",
+                    "deterministic-weights", "missing-subset", "validation", "analysis",
+                    "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
+                    "without-headers", "query-params", "host-header-key", "source-selectors", "hosts");
+
+    private final Mutant mutant;
+    private final ReferenceMesh mesh;
+    private final ProxyClient client;
+
+    /** The reference, or the mutant named by {@code -Dmeshroute.reference.mutant} (the suite's self-test). */
+    public ReferenceTarget() {
+        this(Mutant.fromId(System.getProperty("meshroute.reference.mutant", Mutant.NONE.id())));
+    }
+
+    public ReferenceTarget(Mutant mutant) {
+        this.mutant = mutant;
+        this.mesh = new ReferenceMesh(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                RandomSource.THREAD_LOCAL, new XdsTranslator.Options(ProxyClient.RANDOM_VALUE_HEADER, mutant));
+        this.client = new ProxyClient("127.0.0.1", mesh.proxyPort());
+    }
+
+    @Override
+    public String name() {
+        return mutant == Mutant.NONE ? "meshroute reference" : "meshroute reference, mutant " + mutant.id();
+    }
+
+    @Override
+    public String version() {
+        String v = ReferenceMesh.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    @Override
+    public Set<String> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Applied apply(List<ConfigSource> sources) {
+        return ReferenceControlPlane.applyAndAwaitAck(mesh, ReferenceMesh.NODE_ID, sources);
+    }
+
+    @Override
+    public List<Finding> analyze(List<ConfigSource> sources) {
+        return ReferenceControlPlane.analyze(sources);
+    }
+
+    @Override
+    public Exchange.Response send(Exchange.Request request) {
+        return client.send(request);
+    }
+
+    @Override
+    public List<Exchange.Response> sendMany(Exchange.Request request, int count) {
+        return client.sendMany(request, count);
+    }
+
+    @Override
+    public void close() {
+        mesh.close();
+    }
+}

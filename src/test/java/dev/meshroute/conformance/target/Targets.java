@@ -1,0 +1,40 @@
+package dev.meshroute.conformance.target;
+
+import java.util.List;
+
+/**
+ * Chooses the implementation under test from {@code -Dmeshroute.target=NAME} ({@code reference} by
+ * default) and keeps one instance for the whole run: starting a mesh per scenario would dominate the
+ * suite's time, and scenarios isolate themselves by replacing the whole configuration.
+ */
+public final class Targets {
+
+    public static final List<String> KNOWN = List.of("reference", "envoy");
+
+    private static MeshUnderTest current;
+
+    private Targets() {
+    }
+
+    public static String selected() {
+        return System.getProperty("meshroute.target", "reference");
+    }
+
+    /** Makes {@code target} the one every scenario uses from now on (the mutant runner swaps targets). */
+    public static synchronized void use(MeshUnderTest target) {
+        current = target;
+    }
+
+    public static synchronized MeshUnderTest get() {
+        if (current == null) {
+            current = switch (selected()) {
+                case "reference" -> new ReferenceTarget();
+                case "envoy" -> new dev.meshroute.conformance.target.envoy.EnvoyTarget();
+                default -> throw new IllegalArgumentException("unknown target '" + selected()
+                        + "' (-Dmeshroute.target); known targets: " + String.join(", ", KNOWN));
+            };
+            Runtime.getRuntime().addShutdownHook(new Thread(current::close));
+        }
+        return current;
+    }
+}

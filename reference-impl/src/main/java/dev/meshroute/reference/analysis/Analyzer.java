@@ -15,7 +15,10 @@ import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.registry.ServiceRegistry;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code istioctl analyze} for accepted configuration: messages that do not reject anything but
@@ -39,6 +42,7 @@ public final class Analyzer {
         for (DestinationRule dr : config.destinationRules()) {
             subsetsSelectPods(dr, registry, out);
         }
+        conflictingMeshGatewayHosts(config, out);
         return out;
     }
 
@@ -73,6 +77,44 @@ public final class Analyzer {
                                 + " Which may lead to 503 UH (NoHealthyUpstream)."));
             }
         }
+    }
+
+    /**
+     * IST0109 ConflictingMeshGatewayVirtualServiceHosts
+     * ({@code pkg/config/analysis/analyzers/virtualservice/conflictingmeshgatewayhosts.go}): mesh VirtualServices are never merged (SEMANTICS.md 6.2), so two of them naming the same host is an error,
+     * reported on every one of them (the first, which wins, included), each message naming them all in order.
+     * Hosts are compared as {@code ConvertHostToFQDN} writes them: a short name expanded in the VirtualService's
+     * namespace, anything with a dot or a wildcard verbatim (so {@code *.default.svc.cluster.local} and
+     * {@code my-app} do not conflict). The scope is {@code *}: the reference reads no exportTo.
+     */
+    private static void conflictingMeshGatewayHosts(MeshConfig config, List<Diagnostic> out) {
+        Map<String, List<VirtualService>> byHost = new LinkedHashMap<>();
+        for (VirtualService vs : config.virtualServices()) {
+            if (!vs.gateways().isEmpty() && !vs.gateways().contains("mesh")) {
+                continue;
+            }
+            for (String host : vs.hosts()) {
+                byHost.computeIfAbsent("*/" + convertHostToFqdn(vs.meta().namespace(), host), k -> new ArrayList<>())
+                        .add(vs);
+            }
+        }
+        byHost.forEach((scopedFqdn, list) -> {
+            if (list.size() < 2) {
+                return;
+            }
+            String names = list.stream().map(vs -> vs.meta().qualifiedName()).collect(Collectors.joining(","));
+            for (VirtualService vs : list) {
+                out.add(new Diagnostic(Diagnostic.Level.ERROR, "IST0109", vs.key(), vs.location(),
+                        "The VirtualServices " + names + " associated with mesh gateway define the same host "
+                                + scopedFqdn + " which can lead to undefined behavior. This can be fixed by merging"
+                                + " the conflicting VirtualServices into a single resource."));
+            }
+        });
+    }
+
+    /** {@code util.ConvertHostToFQDN}: only a name without a dot and without a wildcard is expanded. */
+    static String convertHostToFqdn(String namespace, String host) {
+        return host.startsWith("*") || host.contains(".") ? host : Hosts.fqdn(host, namespace);
     }
 
     /** The pods the workloads will run, without addresses: analysis is static, like istioctl analyze on files. */

@@ -67,6 +67,10 @@ record HeaderCondition(String name, StringMatcher matcher, Boolean present, bool
                 return request.scheme();
             case ":path":
                 return request.path();
+            case "host":
+                // Envoy's HTTP/1 codec turns the Host line into :authority, so its header map never holds a
+                // "host" header: a matcher on "host" sees an absent header (SEMANTICS.md 1.7; istio/istio#23083).
+                return null;
             default:
                 // the proxy lower-cases request header names, and so is the matcher's name
                 List<String> values = new ArrayList<>(1);

@@ -46,8 +46,11 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -149,38 +152,131 @@ public final class XdsTranslator {
                 .setValidateClusters(com.google.protobuf.BoolValue.of(false))
                 // sidecars ignore the Host port when choosing a virtual host (Istio 1.16+; #41715)
                 .setIgnorePortInHostMatching(true);
-        for (Service service : registry.services()) {
-            if (service.ports().stream().noneMatch(p -> p.port() == port)) {
+        List<Service> services = registry.services().stream()
+                .filter(s -> s.ports().stream().anyMatch(p -> p.port() == port)).toList();
+        List<VirtualService> meshVirtualServices = config.virtualServices().stream()
+                .filter(vs -> vs.gateways().isEmpty() || vs.gateways().contains("mesh")).toList();
+        VirtualHosts hosts = new VirtualHosts(rc, port);
+        // BuildSidecarVirtualHostWrapper: first the virtual hosts of VirtualServices, in order...
+        Set<String> servicesWithVirtualService = new HashSet<>();
+        for (VirtualService vs : meshVirtualServices) {
+            List<Route> routes = httpRoutes(vs, port);
+            if (routes.isEmpty()) {
+                // "no routes matched" for this proxy and port: the VirtualService contributes nothing, and its
+                // services keep their default route (route.go buildSidecarVirtualHostsForVirtualService).
                 continue;
             }
-            VirtualService vs = virtualServiceFor(service.fqdn());
-            List<Route> routes = vs == null ? List.of() : httpRoutes(vs, port);
-            if (routes.isEmpty()) {
-                // No VirtualService, or one that yields no route for this proxy and port: the default route
-                // (route.go BuildSidecarVirtualHostWrapper).
-                routes = List.of(defaultRoute(service, port));
+            List<String> nonRegistryHosts = new ArrayList<>();
+            List<Service> matched = new ArrayList<>();
+            separateHostsAndServices(vs, services, meshVirtualServices, nonRegistryHosts, matched);
+            if (matched.isEmpty() && port != 80) {
+                continue; // only port 80 serves VirtualService hosts that name no service (the "gross HACK")
             }
-            rc.addVirtualHosts(VirtualHost.newBuilder()
-                    .setName(service.fqdn() + ":" + port)
-                    .addAllDomains(domains(service))
-                    .addAllRoutes(routes));
+            for (String host : nonRegistryHosts) {
+                hosts.add(host, List.of(host), routes);
+            }
+            for (Service service : matched) {
+                servicesWithVirtualService.add(service.fqdn());
+                hosts.add(service.fqdn(), domains(service), routes);
+            }
+        }
+        // ...then the default route of every service no VirtualService claimed.
+        for (Service service : services) {
+            if (!servicesWithVirtualService.contains(service.fqdn())) {
+                hosts.add(service.fqdn(), domains(service), List.of(defaultRoute(service, port)));
+            }
         }
         return rc.build();
     }
 
-    /** The first mesh-bound VirtualService that names this host: mesh VirtualServices are never merged. */
-    private VirtualService virtualServiceFor(String fqdn) {
-        for (VirtualService vs : config.virtualServices()) {
-            if (!vs.gateways().isEmpty() && !vs.gateways().contains("mesh")) {
+    /**
+     * {@code BuildSidecarOutboundVirtualHosts}: a virtual host name ({@code host:port}) is used once, the first
+     * time, and a domain belongs to the first virtual host that lists it ({@code dedupeDomains}); a virtual host
+     * left without domains is dropped.
+     */
+    private static final class VirtualHosts {
+        private final RouteConfiguration.Builder rc;
+        private final int port;
+        private final Set<String> names = new HashSet<>();
+        private final Set<String> domains = new HashSet<>();
+
+        VirtualHosts(RouteConfiguration.Builder rc, int port) {
+            this.rc = rc;
+            this.port = port;
+        }
+
+        void add(String hostname, Collection<String> candidateDomains, List<Route> routes) {
+            String name = hostname + ":" + port;
+            if (!names.add(name)) {
+                return;
+            }
+            List<String> own = new ArrayList<>();
+            for (String d : candidateDomains) {
+                if (domains.add(d.toLowerCase(Locale.ROOT))) {
+                    own.add(d);
+                }
+            }
+            if (!own.isEmpty()) {
+                rc.addVirtualHosts(VirtualHost.newBuilder().setName(name).addAllDomains(own).addAllRoutes(routes));
+            }
+        }
+    }
+
+    /**
+     * {@code separateVSHostsAndServices}: a VirtualService's hosts, resolved in its namespace (a name with a dot
+     * is taken verbatim, SEMANTICS.md 3.6), are either services of this port or hosts that name no service. A
+     * wildcard host takes only the services for which this VirtualService is the most specific match.
+     */
+    private void separateHostsAndServices(VirtualService vs, List<Service> services, List<VirtualService> all,
+                                          List<String> nonRegistryHosts, List<Service> matched) {
+        List<String> wildcards = new ArrayList<>();
+        for (String written : vs.hosts()) {
+            String host = Hosts.resolve(written, vs.meta().namespace());
+            if (host.startsWith("*")) {
+                wildcards.add(host);
                 continue;
             }
-            for (String host : vs.hosts()) {
-                if (hostMatches(Hosts.resolve(host, vs.meta().namespace()), fqdn)) {
-                    return vs;
+            services.stream().filter(s -> s.fqdn().equals(host)).findFirst()
+                    .ifPresentOrElse(matched::add, () -> nonRegistryHosts.add(host));
+        }
+        for (String wildcard : wildcards) {
+            boolean any = false;
+            for (Service service : services) {
+                if (hostMatches(wildcard, service.fqdn())) {
+                    any = true;
+                    if (mostSpecificVirtualService(service.fqdn(), all) == vs) {
+                        matched.add(service);
+                    }
+                }
+            }
+            if (!any) {
+                nonRegistryHosts.add(wildcard);
+            }
+        }
+    }
+
+    /**
+     * {@code computeWildcardHostVirtualServiceIndex} + {@code MostSpecificHostMatch} (istio/istio PR #48071,
+     * Istio 1.21, cherry-picked to 1.19 and 1.20): the first VirtualService naming the service exactly; else the
+     * one with the longest wildcard host matching it (the first of equal hosts).
+     */
+    static VirtualService mostSpecificVirtualService(String fqdn, List<VirtualService> virtualServices) {
+        VirtualService best = null;
+        String bestWildcard = null;
+        for (VirtualService vs : virtualServices) {
+            for (String written : vs.hosts()) {
+                String host = Hosts.resolve(written, vs.meta().namespace());
+                if (!host.startsWith("*")) {
+                    if (host.equals(fqdn)) {
+                        return vs; // every earlier VirtualService was searched through: this is the first exact one
+                    }
+                } else if (hostMatches(host, fqdn) && (bestWildcard == null || host.length() > bestWildcard.length())) {
+                    best = vs;
+                    bestWildcard = host;
                 }
             }
         }
-        return null;
+        return best;
     }
 
     /** Istio's {@code host.Name.Matches}: {@code *.example.com} matches any name ending in {@code .example.com}. */

@@ -60,19 +60,25 @@ public final class Validator {
             if (vs.hosts().isEmpty()) {
                 error(vs.location(), "spec.hosts: a virtual service must have at least one host");
             }
-            List<String> seen = new ArrayList<>();
+            int before = out.size();
             for (String host : vs.hosts()) {
                 validateHost(host, "spec.hosts", vs.location(), out, vs.key());
                 if (host.equals("*") && (vs.gateways().isEmpty() || vs.gateways().contains("mesh"))) {
                     error(vs.location(), "spec.hosts: wildcard host * is not allowed for virtual services bound to"
                             + " the mesh gateway");
                 }
-                // Duplicates include overlapping wildcards: *.foo.com and a.foo.com (validation.go, host.Name.Matches)
-                String h = host.toLowerCase();
-                if (seen.stream().anyMatch(earlier -> overlaps(earlier, h))) {
-                    error(vs.location(), "spec.hosts: duplicate hosts in virtual service: " + host);
+            }
+            // Duplicates include overlapping wildcards: *.foo.com and a.foo.com (validation.go, host.Name.Matches);
+            // Istio only looks for them when every host is valid.
+            if (out.size() == before) {
+                List<String> seen = new ArrayList<>();
+                for (String host : vs.hosts()) {
+                    String h = host.toLowerCase();
+                    if (seen.stream().anyMatch(earlier -> overlaps(earlier, h))) {
+                        error(vs.location(), "spec.hosts: duplicate hosts in virtual service: " + host);
+                    }
+                    seen.add(h);
                 }
-                seen.add(h);
             }
             for (int i = 0; i < vs.http().size(); i++) {
                 rule(vs.http().get(i), "spec.http[" + i + "]");

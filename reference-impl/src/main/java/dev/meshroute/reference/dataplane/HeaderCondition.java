@@ -15,23 +15,22 @@ import java.util.Locale;
  * {@code treat_missing_header_as_empty} is set.
  */
 record HeaderCondition(String name, StringMatcher matcher, Boolean present, boolean invert,
-                       boolean treatMissingAsEmpty, boolean firstValueOnly) {
+                       boolean treatMissingAsEmpty, Mutant mutant) {
 
     static HeaderCondition compile(HeaderMatcher proto, Mutant mutant) {
         // Envoy stores matcher names lower-cased (header_utility.h HeaderData.name_ is a LowerCaseString).
         String name = mutant == Mutant.HEADER_NAME_CASE_SENSITIVE
                 ? proto.getName() : proto.getName().toLowerCase(Locale.ROOT);
         boolean missingAsEmpty = proto.getTreatMissingHeaderAsEmpty() || mutant == Mutant.ABSENT_HEADER_MATCHES_EMPTY;
-        boolean firstOnly = mutant == Mutant.FIRST_VALUE_ONLY_FOR_REPEATED_HEADERS;
         if (proto.getHeaderMatchSpecifierCase() == HeaderMatcher.HeaderMatchSpecifierCase.PRESENT_MATCH) {
             return new HeaderCondition(name, null, proto.getPresentMatch(), proto.getInvertMatch(), missingAsEmpty,
-                    firstOnly);
+                    mutant);
         }
         StringMatcher matcher = valueMatcher(proto, mutant);
         if (mutant == Mutant.HEADER_VALUE_CASE_INSENSITIVE) {
             matcher = matcher.ignoringCase();
         }
-        return new HeaderCondition(name, matcher, null, proto.getInvertMatch(), missingAsEmpty, firstOnly);
+        return new HeaderCondition(name, matcher, null, proto.getInvertMatch(), missingAsEmpty, mutant);
     }
 
     private static StringMatcher valueMatcher(HeaderMatcher proto, Mutant mutant) {
@@ -62,6 +61,9 @@ record HeaderCondition(String name, StringMatcher matcher, Boolean present, bool
             case ":method":
                 return request.method();
             case ":authority":
+                if (mutant == Mutant.AUTHORITY_PORT_STRIPPED && request.authority().lastIndexOf(':') > 0) {
+                    return request.authority().substring(0, request.authority().lastIndexOf(':'));
+                }
                 return request.authority();
             case ":scheme":
                 return request.scheme();
@@ -70,19 +72,27 @@ record HeaderCondition(String name, StringMatcher matcher, Boolean present, bool
             case "host":
                 // Envoy's HTTP/1 codec turns the Host line into :authority, so its header map never holds a
                 // "host" header: a matcher on "host" sees an absent header (SEMANTICS.md 1.7; istio/istio#23083).
-                return null;
-            default:
-                // the proxy lower-cases request header names, and so is the matcher's name
-                List<String> values = new ArrayList<>(1);
-                for (Map.Entry<String, String> header : request.headers()) {
-                    if (header.getKey().equals(name)) {
-                        values.add(header.getValue());
-                    }
-                }
-                if (values.isEmpty()) {
+                if (mutant != Mutant.HOST_HEADER_KEY_MATCHES) {
                     return null;
                 }
-                return firstValueOnly ? values.get(0) : String.join(",", values);
+                return joined(request);
+            default:
+                return joined(request);
         }
+    }
+
+    /** Every value of the header, in order, joined with ","; null when absent. */
+    private String joined(HttpRequestHead request) {
+        // the proxy lower-cases request header names, and so is the matcher's name
+        List<String> values = new ArrayList<>(1);
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (header.getKey().equals(name)) {
+                values.add(header.getValue());
+            }
+        }
+        if (values.isEmpty()) {
+            return null;
+        }
+        return mutant == Mutant.FIRST_VALUE_ONLY_FOR_REPEATED_HEADERS ? values.get(0) : String.join(",", values);
     }
 }

@@ -7,24 +7,36 @@ import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
  * A compiled Envoy {@code QueryParameterMatcher}: only the first value of a repeated key counts,
  * values are compared as sent (not percent-decoded).
  */
-record QueryCondition(String name, StringMatcher matcher) {
+record QueryCondition(String name, StringMatcher matcher, Mutant mutant) {
 
     static QueryCondition compile(QueryParameterMatcher proto, Mutant mutant) {
         return switch (proto.getQueryParameterMatchSpecifierCase()) {
             case STRING_MATCH -> new QueryCondition(proto.getName(),
-                    StringMatcher.compile(proto.getStringMatch(), mutant));
-            case PRESENT_MATCH -> new QueryCondition(proto.getName(), null);
+                    StringMatcher.compile(proto.getStringMatch(), mutant), mutant);
+            case PRESENT_MATCH -> new QueryCondition(proto.getName(), null, mutant);
             default -> throw new XdsRejection("query parameter matcher for '" + proto.getName()
                     + "' has no match specifier");
         };
     }
 
     boolean matches(HttpRequestHead request) {
-        String value = firstValue(request.query(), name);
+        String value = mutant == Mutant.QUERY_LAST_VALUE
+                ? lastValue(request.query(), name) : firstValue(request.query(), name);
         if (value == null) {
             return false;
         }
         return matcher == null || matcher.matches(value);
+    }
+
+    private static String lastValue(String query, String key) {
+        String last = null;
+        for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if ((eq < 0 ? pair : pair.substring(0, eq)).equals(key)) {
+                last = eq < 0 ? "" : pair.substring(eq + 1);
+            }
+        }
+        return last;
     }
 
     static String firstValue(String query, String key) {

@@ -129,7 +129,9 @@ public final class RouteTable implements Router {
             case PREFIX -> path = StringMatcher.literal(StringMatcher.Kind.PREFIX, m.getPrefix(), !caseSensitive);
             case PATH -> path = StringMatcher.literal(StringMatcher.Kind.EXACT, m.getPath(), !caseSensitive);
             // case_sensitive is ignored for safe_regex (route_components.proto RouteMatch.case_sensitive)
-            case SAFE_REGEX -> path = StringMatcher.regex(m.getSafeRegex().getRegex(), mutant);
+            case SAFE_REGEX -> path = !caseSensitive && mutant == Mutant.IGNORE_URI_CASE_FOR_REGEX
+                    ? StringMatcher.regex(m.getSafeRegex().getRegex(), mutant).ignoringCase()
+                    : StringMatcher.regex(m.getSafeRegex().getRegex(), mutant);
             default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': unsupported path specifier " + m.getPathSpecifierCase());
         }

@@ -28,6 +28,10 @@ public enum Mutant {
     LONGEST_PREFIX_WINS("the matching route with the longest path wins, as in nginx or Gateway API"),
     NO_ROUTE_FALLS_BACK("a request that matches no route goes to the service's pods instead of 404 NR"),
     MISSING_SUBSET_404("a missing cluster is answered 404, as Envoy's outdated validate_clusters doc says"),
+    HOST_HEADER_KEY_MATCHES("a header matcher on 'host' reads the Host header (Envoy only knows :authority)"),
+    AUTHORITY_PORT_STRIPPED("an authority matcher sees the Host without its port"),
+    IGNORE_URI_CASE_FOR_REGEX("ignoreUriCase also makes a URI regex case-insensitive"),
+    QUERY_LAST_VALUE("a repeated query parameter is matched by its last value, not its first"),
     // ---- the proxy's weighted choice
     WEIGHTS_IGNORED("weighted destinations are chosen uniformly"),
     WEIGHTS_OFF_BY_5_POINTS("the first destination's share is 5 points too small and the last's 5 too large"),
@@ -35,7 +39,9 @@ public enum Mutant {
     NO_CATCH_ALL_CUT("route generation does not stop after a catch-all route"),
     WEIGHT_ZERO_NOT_DROPPED("a weight-0 destination stays in the split with the smallest weight, 1"),
     MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
-    EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints");
+    EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints"),
+    ZERO_ROUTES_ANSWER_404("a VirtualService that yields no route for this client answers 404 instead of"
+            + " leaving the service its default route");
 
     private final String description;
 

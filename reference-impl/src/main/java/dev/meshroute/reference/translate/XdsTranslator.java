@@ -161,7 +161,7 @@ public final class XdsTranslator {
         Set<String> servicesWithVirtualService = new HashSet<>();
         for (VirtualService vs : meshVirtualServices) {
             List<Route> routes = httpRoutes(vs, port);
-            if (routes.isEmpty()) {
+            if (routes.isEmpty() && options.mutant() != Mutant.ZERO_ROUTES_ANSWER_404) {
                 // "no routes matched" for this proxy and port: the VirtualService contributes nothing, and its
                 // services keep their default route (route.go buildSidecarVirtualHostsForVirtualService).
                 continue;

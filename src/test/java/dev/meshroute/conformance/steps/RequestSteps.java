@@ -67,6 +67,25 @@ public final class RequestSteps {
         assertEquals(flag, r.responseFlags(), () -> "x-response-flags of " + world.lastRequest + "; got " + r);
     }
 
+    @Then("the proxy answers {int} with location {string}")
+    public void proxyRedirects(int status, String location) {
+        Exchange.Response r = world.lastResponse;
+        assertFalse(r.reachedPod(), () -> "expected the proxy to redirect " + world.lastRequest + ", but pod "
+                + r.pod() + " answered");
+        assertEquals(status, r.status(), () -> "status of " + world.lastRequest + "; got " + r);
+        List<String> locations = r.headers().getOrDefault("location", List.of());
+        assertEquals(List.of(location), locations, () -> "location of the answer to " + world.lastRequest);
+    }
+
+    @Then("the proxy answers {int} with body {string}")
+    public void proxyAnswersWithBody(int status, String body) {
+        Exchange.Response r = world.lastResponse;
+        assertFalse(r.reachedPod(), () -> "expected the proxy to answer " + world.lastRequest + " itself, but pod "
+                + r.pod() + " answered");
+        assertEquals(status, r.status(), () -> "status of " + world.lastRequest + "; got " + r);
+        assertEquals(body, r.body(), () -> "body of the answer to " + world.lastRequest);
+    }
+
     @Then("the response body is {string}")
     public void body(String body) {
         assertEquals(body, world.lastResponse.body(), () -> "body of the answer to " + world.lastRequest);

@@ -3,7 +3,9 @@ package dev.meshroute.reference.config;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
 import dev.meshroute.reference.model.ObjectMeta;
@@ -34,8 +36,9 @@ final class ResourceParser {
 
     private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
-    private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route");
-    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("redirect", "directResponse", "delegate",
+    private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
+            "directResponse");
+    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate",
             "rewrite", "timeout", "retries", "fault", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
             "mirror_percent", "corsPolicy", "headers");
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
@@ -172,7 +175,40 @@ final class ResourceParser {
         for (int i = 0; i < routeNodes.size(); i++) {
             route.add(routeDestination(routeNodes.get(i), path + ".route[" + i + "]"));
         }
-        return new HttpRoute(yaml.string(f.get("name"), path + ".name"), matches, route, yaml.at(node));
+        return new HttpRoute(yaml.string(f.get("name"), path + ".name"), matches, route,
+                redirect(f.get("redirect"), path + ".redirect"),
+                directResponse(f.get("directResponse"), path + ".directResponse"), yaml.at(node));
+    }
+
+    private HttpRedirect redirect(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "HTTPRedirect",
+                List.of("uri", "authority", "port", "scheme", "redirectCode"), List.of("derivePort", "prefixRewrite"));
+        Integer code = yaml.integer(f.get("redirectCode"), path + ".redirectCode");
+        return new HttpRedirect(yaml.string(f.get("uri"), path + ".uri"),
+                yaml.string(f.get("authority"), path + ".authority"), yaml.integer(f.get("port"), path + ".port"),
+                yaml.string(f.get("scheme"), path + ".scheme"), code == null ? 0 : code, yaml.at(node));
+    }
+
+    private HttpDirectResponse directResponse(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "HTTPDirectResponse", List.of("status", "body"), List.of());
+        Integer status = yaml.integer(f.get("status"), path + ".status");
+        String body = null;
+        if (f.get("body") != null) {
+            Map<String, Node> b = yaml.fields(f.get("body"), path + ".body", "HTTPBody", List.of("string"),
+                    List.of("bytes"));
+            body = yaml.string(b.get("string"), path + ".body.string");
+        }
+        if (status == null) {
+            error(yaml.at(node), path + ".status is required");
+            return null;
+        }
+        return new HttpDirectResponse(status, body, yaml.at(node));
     }
 
     private HttpMatchRequest match(Node node, String path) {

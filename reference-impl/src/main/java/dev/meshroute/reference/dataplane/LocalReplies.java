@@ -19,7 +19,9 @@ final class LocalReplies {
     }
 
     static FullHttpResponse of(RouteDecision.LocalReply reply) {
-        return of(reply.status(), reply.body(), reply.responseFlags());
+        FullHttpResponse response = of(reply.status(), reply.body(), reply.responseFlags());
+        reply.headers().forEach((name, value) -> response.headers().set(name, value));
+        return response;
     }
 
     static FullHttpResponse upstreamFailure() {

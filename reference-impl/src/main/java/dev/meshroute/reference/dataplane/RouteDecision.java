@@ -1,6 +1,7 @@
 package dev.meshroute.reference.dataplane;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /** What the proxy does with one request: forward it to an endpoint, or answer it itself. */
 public sealed interface RouteDecision {
@@ -19,10 +20,19 @@ public sealed interface RouteDecision {
 
     /**
      * A reply the proxy makes itself, as Envoy does: the status, the body and Envoy's response flag
-     * (NR, NC, UH, ...), which the proxy returns in the {@code x-response-flags} header.
+     * (NR, NC, UH, ...), which the proxy returns in the {@code x-response-flags} header; {@code headers}
+     * are added to the reply (a redirect's {@code location}).
      */
-    record LocalReply(String routeName, int status, String body, String responseFlags)
+    record LocalReply(String routeName, int status, String body, String responseFlags, Map<String, String> headers)
             implements RouteDecision {
+
+        public LocalReply {
+            headers = Map.copyOf(headers);
+        }
+
+        public LocalReply(String routeName, int status, String body, String responseFlags) {
+            this(routeName, status, body, responseFlags, Map.of());
+        }
 
         public static LocalReply noRoute() {
             return new LocalReply(null, 404, "", "NR");

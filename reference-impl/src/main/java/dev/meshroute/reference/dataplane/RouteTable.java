@@ -4,6 +4,8 @@ import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
@@ -29,7 +31,8 @@ public final class RouteTable implements Router {
     public record Endpoint(InetSocketAddress address, String podName) {
     }
 
-    private record CompiledRoute(String name, StringMatcher path,
+    private record CompiledRoute(String name, StringMatcher path, RedirectAction redirect,
+                                 RouteDecision.LocalReply directResponse,
                                  List<HeaderCondition> headers, List<QueryCondition> query,
                                  List<String> clusters, long[] cumulativeWeights, String randomValueHeader) {
     }
@@ -139,9 +142,20 @@ public final class RouteTable implements Router {
                 .toList();
         List<QueryCondition> query = m.getQueryParametersList().stream().map(q -> QueryCondition.compile(q, mutant))
                 .toList();
+        if (r.hasRedirect()) {
+            return new CompiledRoute(r.getName(), path, r.getRedirect(), null, headers, query, List.of(),
+                    new long[0], null);
+        }
+        if (r.hasDirectResponse()) {
+            DirectResponseAction d = r.getDirectResponse();
+            String body = d.hasBody() ? d.getBody().getInlineString() : "";
+            return new CompiledRoute(r.getName(), path, null,
+                    new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
+                    new long[0], null);
+        }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
-                    + "': only route actions are supported by the reference proxy so far, found " + r.getActionCase());
+                    + "': unsupported action " + r.getActionCase());
         }
         List<String> clusters = new ArrayList<>();
         long[] cumulative;
@@ -170,7 +184,7 @@ public final class RouteTable implements Router {
             default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': unsupported cluster specifier " + r.getRoute().getClusterSpecifierCase());
         }
-        return new CompiledRoute(r.getName(), path, headers, query, List.copyOf(clusters), cumulative,
+        return new CompiledRoute(r.getName(), path, null, null, headers, query, List.copyOf(clusters), cumulative,
                 randomValueHeader);
     }
 
@@ -301,7 +315,53 @@ public final class RouteTable implements Router {
     }
 
     private RouteDecision decide(CompiledRoute route, HttpRequestHead request) {
+        if (route.directResponse() != null) {
+            return route.directResponse();
+        }
+        if (route.redirect() != null) {
+            return redirect(route.name(), route.redirect(), request, mutant);
+        }
         return decideCluster(route.name(), pickCluster(route, request));
+    }
+
+    /**
+     * Envoy's redirect ({@code RouteEntryImplBase::newUri}): scheme, host, port and path each replaced when the
+     * action names them; a replaced path keeps the request's query unless it brings its own.
+     */
+    static RouteDecision.LocalReply redirect(String routeName, RedirectAction action, HttpRequestHead request,
+                                             Mutant mutant) {
+        String scheme = action.getSchemeRedirect().isEmpty() ? request.scheme() : action.getSchemeRedirect();
+        String host = action.getHostRedirect().isEmpty() ? request.authority() : action.getHostRedirect();
+        if (action.getPortRedirect() != 0) {
+            host = withoutPort(host) + ":" + action.getPortRedirect();
+        } else if (!action.getSchemeRedirect().isEmpty()) {
+            // a scheme change drops the port that was the old scheme's default
+            String port = host.contains(":") ? host.substring(host.lastIndexOf(':') + 1) : "";
+            if (scheme.equals("https") && port.equals("80") || scheme.equals("http") && port.equals("443")) {
+                host = withoutPort(host);
+            }
+        }
+        String path = request.path();
+        if (!action.getPathRedirect().isEmpty()) {
+            path = action.getPathRedirect();
+            if (!path.contains("?") && !request.query().isEmpty() && mutant != Mutant.REDIRECT_DROPS_QUERY) {
+                path = path + "?" + request.query();
+            }
+        }
+        int status = mutant == Mutant.REDIRECT_ALWAYS_301 ? 301 : switch (action.getResponseCode()) {
+            case FOUND -> 302;
+            case SEE_OTHER -> 303;
+            case TEMPORARY_REDIRECT -> 307;
+            case PERMANENT_REDIRECT -> 308;
+            default -> 301;
+        };
+        return new RouteDecision.LocalReply(routeName, status, "", null,
+                Map.of("location", scheme + "://" + host + path));
+    }
+
+    private static String withoutPort(String host) {
+        int colon = host.lastIndexOf(':');
+        return colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host;
     }
 
     private RouteDecision decideCluster(String routeName, String cluster) {

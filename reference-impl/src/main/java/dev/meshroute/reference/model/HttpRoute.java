@@ -2,12 +2,22 @@ package dev.meshroute.reference.model;
 
 import java.util.List;
 
-/** One rule of a VirtualService's ordered {@code http} list. An empty {@code match} list matches everything. */
+/**
+ * One rule of a VirtualService's ordered {@code http} list. An empty {@code match} list matches everything.
+ * Its action is exactly one of {@code route}, {@code redirect} (null when absent) or {@code directResponse}
+ * (null when absent); validation enforces that.
+ */
 public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
-                        SourceLocation location) {
+                        HttpRedirect redirect, HttpDirectResponse directResponse, SourceLocation location) {
 
     public HttpRoute {
         match = List.copyOf(match);
         route = List.copyOf(route);
+    }
+
+    /** A rule that forwards to {@code route}. */
+    public HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
+                     SourceLocation location) {
+        this(name, match, route, null, null, location);
     }
 }

@@ -27,6 +27,8 @@ public enum Mutant {
     LAST_MATCH_WINS("the last matching route wins instead of the first"),
     LONGEST_PREFIX_WINS("the matching route with the longest path wins, as in nginx or Gateway API"),
     NO_ROUTE_FALLS_BACK("a request that matches no route goes to the service's pods instead of 404 NR"),
+    REDIRECT_ALWAYS_301("a redirect always answers 301, whatever its redirectCode"),
+    REDIRECT_DROPS_QUERY("a redirect that replaces the path drops the request's query string"),
     MISSING_SUBSET_404("a missing cluster is answered 404, as Envoy's outdated validate_clusters doc says"),
     HOST_HEADER_KEY_MATCHES("a header matcher on 'host' reads the Host header (Envoy only knows :authority)"),
     AUTHORITY_PORT_STRIPPED("an authority matcher sees the Host without its port"),

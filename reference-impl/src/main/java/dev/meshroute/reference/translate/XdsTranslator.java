@@ -5,7 +5,9 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.Hosts;
+import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
 import dev.meshroute.reference.model.MeshConfig;
@@ -29,7 +31,10 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -151,7 +156,9 @@ public final class XdsTranslator {
                 .setName(String.valueOf(port))
                 .setValidateClusters(com.google.protobuf.BoolValue.of(false))
                 // sidecars ignore the Host port when choosing a virtual host (Istio 1.16+; #41715)
-                .setIgnorePortInHostMatching(true);
+                .setIgnorePortInHostMatching(true)
+                // Istio allows direct response bodies up to 1 MiB (Envoy's default is 4 KiB)
+                .setMaxDirectResponseBodySizeBytes(com.google.protobuf.UInt32Value.of(1024 * 1024));
         List<Service> services = registry.services().stream()
                 .filter(s -> s.ports().stream().anyMatch(p -> p.port() == port)).toList();
         List<VirtualService> meshVirtualServices = config.virtualServices().stream()
@@ -373,7 +380,47 @@ public final class XdsTranslator {
         if (name != null) {
             r.setName(name);
         }
+        if (rule.redirect() != null) {
+            return r.setRedirect(redirect(rule.redirect())).build();
+        }
+        if (rule.directResponse() != null) {
+            return r.setDirectResponse(directResponse(rule.directResponse())).build();
+        }
         return r.setRoute(action(vs, rule, port)).build();
+    }
+
+    /** {@code ApplyRedirect}: uri -> path_redirect, authority -> host_redirect, and the 3xx code. */
+    static RedirectAction redirect(HttpRedirect in) {
+        RedirectAction.Builder out = RedirectAction.newBuilder();
+        if (in.uri() != null && !in.uri().isEmpty()) {
+            out.setPathRedirect(in.uri());
+        }
+        if (in.authority() != null && !in.authority().isEmpty()) {
+            out.setHostRedirect(in.authority());
+        }
+        if (in.scheme() != null && !in.scheme().isEmpty()) {
+            out.setSchemeRedirect(in.scheme());
+        }
+        if (in.port() != null) {
+            out.setPortRedirect(in.port());
+        }
+        out.setResponseCode(switch (in.redirectCode()) {
+            case 302 -> RedirectAction.RedirectResponseCode.FOUND;
+            case 303 -> RedirectAction.RedirectResponseCode.SEE_OTHER;
+            case 307 -> RedirectAction.RedirectResponseCode.TEMPORARY_REDIRECT;
+            case 308 -> RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT;
+            default -> RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY; // 0 and 301
+        });
+        return out.build();
+    }
+
+    /** {@code ApplyDirectResponse}: the status, and the body as an inline string. */
+    static DirectResponseAction directResponse(HttpDirectResponse in) {
+        DirectResponseAction.Builder out = DirectResponseAction.newBuilder().setStatus(in.status());
+        if (in.body() != null) {
+            out.setBody(DataSource.newBuilder().setInlineString(in.body()));
+        }
+        return out.build();
     }
 
     private RouteAction.Builder action(VirtualService vs, HttpRoute rule, int port) {

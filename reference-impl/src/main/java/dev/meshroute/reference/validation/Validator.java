@@ -4,7 +4,9 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
 import dev.meshroute.reference.model.Resource;
@@ -27,6 +29,8 @@ public final class Validator {
 
     /** Istio's limit on regex length ({@code validateStringRegexp}). */
     static final int MAX_REGEX_LENGTH = 1024;
+    /** Istio's route configuration sets {@code max_direct_response_body_size_bytes} to 1 MiB. */
+    static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
 
     private static final java.util.regex.Pattern DNS1123_LABEL =
             java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -86,9 +90,7 @@ public final class Validator {
         }
 
         private void rule(HttpRoute rule, String path) {
-            if (rule.route().isEmpty()) {
-                error(rule.location(), path + ": HTTP route, redirect or direct_response is required");
-            }
+            actions(rule, path);
             for (int i = 0; i < rule.match().size(); i++) {
                 match(rule.match().get(i), path + ".match[" + i + "]");
             }
@@ -122,6 +124,60 @@ public final class Validator {
             if (sum > Integer.MAX_VALUE) {
                 error(rule.location(), path + ".route: total destination weight " + sum + " overflows 32 bits");
             }
+        }
+
+        /** validateHTTPRouteConflict, validateHTTPRedirect, validateHTTPDirectResponse. */
+        private void actions(HttpRoute rule, String path) {
+            boolean route = !rule.route().isEmpty();
+            HttpRedirect redirect = rule.redirect();
+            HttpDirectResponse direct = rule.directResponse();
+            if (!route && redirect == null && direct == null) {
+                error(rule.location(), path + ": HTTP route, redirect or direct_response is required");
+            }
+            if (redirect != null && route) {
+                error(rule.location(), path + ": HTTP route cannot contain both route and redirect");
+            }
+            if (direct != null && route) {
+                error(rule.location(), path + ": HTTP route cannot contain both route and direct_response");
+            }
+            if (direct != null && redirect != null) {
+                error(rule.location(), path + ": HTTP route cannot contain both redirect and direct_response");
+            }
+            if (redirect != null) {
+                if (isEmpty(redirect.uri()) && isEmpty(redirect.authority()) && isEmpty(redirect.scheme())
+                        && redirect.port() == null) {
+                    error(redirect.location(), path + ".redirect: redirect must specify URI, authority, scheme or"
+                            + " port");
+                }
+                if (redirect.redirectCode() != 0 && (redirect.redirectCode() < 300 || redirect.redirectCode() > 399)) {
+                    error(redirect.location(), path + ".redirect.redirectCode: " + redirect.redirectCode()
+                            + " is not a valid redirect code, must be 3xx");
+                }
+                if (!isEmpty(redirect.scheme()) && !redirect.scheme().equals("http")
+                        && !redirect.scheme().equals("https")) {
+                    error(redirect.location(), path + ".redirect.scheme: '" + redirect.scheme()
+                            + "' is not a valid scheme; use http or https");
+                }
+                if (redirect.port() != null && (redirect.port() < 1 || redirect.port() > 65535)) {
+                    error(redirect.location(), path + ".redirect.port: " + redirect.port()
+                            + " is not a port (1-65535)");
+                }
+            }
+            if (direct != null) {
+                if (direct.status() < 200 || direct.status() > 599) {
+                    error(direct.location(), path + ".directResponse.status: " + direct.status()
+                            + " is not a valid HTTP status; use 200-599");
+                }
+                if (direct.body() != null && direct.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        > MAX_DIRECT_RESPONSE_BODY) {
+                    error(direct.location(), path + ".directResponse.body: larger than 1 MiB, the limit Envoy is"
+                            + " given (max_direct_response_body_size_bytes)");
+                }
+            }
+        }
+
+        private static boolean isEmpty(String s) {
+            return s == null || s.isEmpty();
         }
 
         private void match(HttpMatchRequest m, String path) {

@@ -86,6 +86,27 @@ public final class RequestSteps {
         assertEquals(body, r.body(), () -> "body of the answer to " + world.lastRequest);
     }
 
+    @Then("the pod receives path {string}")
+    public void podReceivesPath(String path) {
+        assertEquals(path, echoed("path"), () -> "path the pod received for " + world.lastRequest);
+    }
+
+    @Then("the pod receives host {string}")
+    public void podReceivesHost(String host) {
+        assertEquals(host, echoed("host"), () -> "Host the pod received for " + world.lastRequest);
+    }
+
+    /** A field of the echo pod's JSON answer: what the request looked like when it reached the pod. */
+    private String echoed(String field) {
+        Exchange.Response r = world.lastResponse;
+        assertTrue(r.reachedPod(), () -> "expected " + world.lastRequest + " to reach a pod, but got " + r);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path(field).asText(null);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the pod's answer is not JSON: " + r.body(), e);
+        }
+    }
+
     @Then("the response body is {string}")
     public void body(String body) {
         assertEquals(body, world.lastResponse.body(), () -> "body of the answer to " + world.lastRequest);

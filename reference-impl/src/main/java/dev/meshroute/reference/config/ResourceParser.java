@@ -6,6 +6,7 @@ import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpMatchRequest;
 import dev.meshroute.reference.model.HttpRedirect;
+import dev.meshroute.reference.model.HttpRewrite;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
 import dev.meshroute.reference.model.ObjectMeta;
@@ -37,9 +38,9 @@ final class ResourceParser {
     private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
-            "directResponse");
+            "directResponse", "rewrite");
     private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate",
-            "rewrite", "timeout", "retries", "fault", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
+            "timeout", "retries", "fault", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
             "mirror_percent", "corsPolicy", "headers");
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
             "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
@@ -177,7 +178,28 @@ final class ResourceParser {
         }
         return new HttpRoute(yaml.string(f.get("name"), path + ".name"), matches, route,
                 redirect(f.get("redirect"), path + ".redirect"),
-                directResponse(f.get("directResponse"), path + ".directResponse"), yaml.at(node));
+                directResponse(f.get("directResponse"), path + ".directResponse"),
+                rewrite(f.get("rewrite"), path + ".rewrite"), yaml.at(node));
+    }
+
+    private HttpRewrite rewrite(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "HTTPRewrite", List.of("uri", "authority", "uriRegexRewrite"),
+                List.of());
+        String match = null;
+        String rewrite = null;
+        if (f.get("uriRegexRewrite") != null) {
+            Map<String, Node> r = yaml.fields(f.get("uriRegexRewrite"), path + ".uriRegexRewrite", "RegexRewrite",
+                    List.of("match", "rewrite"), List.of());
+            match = yaml.string(r.get("match"), path + ".uriRegexRewrite.match");
+            rewrite = yaml.string(r.get("rewrite"), path + ".uriRegexRewrite.rewrite");
+            match = match == null ? "" : match;
+            rewrite = rewrite == null ? "" : rewrite;
+        }
+        return new HttpRewrite(yaml.string(f.get("uri"), path + ".uri"), yaml.string(f.get("authority"),
+                path + ".authority"), match, rewrite, yaml.at(node));
     }
 
     private HttpRedirect redirect(Node node, String path) {

@@ -104,6 +104,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         RouteDecision decision = router.get().route(head(request));
         if (decision instanceof RouteDecision.Forward forward) {
+            if (forward.path() != null) {
+                // Envoy keeps the path as the client sent it in x-envoy-original-path
+                request.headers().set("x-envoy-original-path", request.uri());
+                request.setUri(forward.path());
+            }
+            if (forward.authority() != null) {
+                request.headers().set(HttpHeaderNames.HOST, forward.authority());
+            }
             ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
                     response -> relay(ctx, response));
         } else {

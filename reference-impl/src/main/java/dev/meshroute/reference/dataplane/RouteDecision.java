@@ -12,10 +12,16 @@ public sealed interface RouteDecision {
     /**
      * Forward the request to {@code endpoint}, a member of {@code cluster}.
      *
-     * @param podName the endpoint's pod name if the control plane sent it (for logs), or null
+     * @param podName   the endpoint's pod name if the control plane sent it (for logs), or null
+     * @param path      the request target to send upstream when the route rewrites it, or null to keep it
+     * @param authority the Host to send upstream when the route rewrites it, or null to keep it
      */
-    record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName)
-            implements RouteDecision {
+    record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
+                   String authority) implements RouteDecision {
+
+        public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName) {
+            this(routeName, cluster, endpoint, podName, null, null);
+        }
     }
 
     /**

@@ -31,7 +31,11 @@ public final class RouteTable implements Router {
     public record Endpoint(InetSocketAddress address, String podName) {
     }
 
-    private record CompiledRoute(String name, StringMatcher path, RedirectAction redirect,
+    /** What a route changes before forwarding (Envoy prefix_rewrite, regex_rewrite, host_rewrite_literal). */
+    private record Rewrite(String prefix, com.google.re2j.Pattern regex, String substitution, String host) {
+    }
+
+    private record CompiledRoute(String name, StringMatcher path, Rewrite rewrite, RedirectAction redirect,
                                  RouteDecision.LocalReply directResponse,
                                  List<HeaderCondition> headers, List<QueryCondition> query,
                                  List<String> clusters, long[] cumulativeWeights, String randomValueHeader) {
@@ -143,13 +147,13 @@ public final class RouteTable implements Router {
         List<QueryCondition> query = m.getQueryParametersList().stream().map(q -> QueryCondition.compile(q, mutant))
                 .toList();
         if (r.hasRedirect()) {
-            return new CompiledRoute(r.getName(), path, r.getRedirect(), null, headers, query, List.of(),
+            return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
                     new long[0], null);
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
             String body = d.hasBody() ? d.getBody().getInlineString() : "";
-            return new CompiledRoute(r.getName(), path, null,
+            return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
                     new long[0], null);
         }
@@ -184,8 +188,60 @@ public final class RouteTable implements Router {
             default -> throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': unsupported cluster specifier " + r.getRoute().getClusterSpecifierCase());
         }
-        return new CompiledRoute(r.getName(), path, null, null, headers, query, List.copyOf(clusters), cumulative,
+        return new CompiledRoute(r.getName(), path, rewrite(r), null, null, headers, query,
+                List.copyOf(clusters), cumulative,
                 randomValueHeader);
+    }
+
+    private static Rewrite rewrite(Route r) {
+        var action = r.getRoute();
+        String prefix = action.getPrefixRewrite().isEmpty() ? null : action.getPrefixRewrite();
+        com.google.re2j.Pattern regex = null;
+        String substitution = null;
+        if (action.hasRegexRewrite()) {
+            regex = StringMatcher.regex(action.getRegexRewrite().getPattern().getRegex(), Mutant.NONE).regex();
+            substitution = re2jSubstitution(action.getRegexRewrite().getSubstitution());
+        }
+        String host = action.getHostRewriteLiteral().isEmpty() ? null : action.getHostRewriteLiteral();
+        return prefix == null && regex == null && host == null ? null : new Rewrite(prefix, regex, substitution, host);
+    }
+
+    /** RE2's {@code \1} group references, as Envoy takes them, in re2j's {@code $1} form. */
+    static String re2jSubstitution(String re2) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < re2.length(); i++) {
+            char c = re2.charAt(i);
+            if (c == '\\' && i + 1 < re2.length() && Character.isDigit(re2.charAt(i + 1))) {
+                out.append('$').append(re2.charAt(++i));
+            } else if (c == '\\' && i + 1 < re2.length() && re2.charAt(i + 1) == '\\') {
+                out.append("\\\\");
+                i++;
+            } else if (c == '$') {
+                out.append("\\$");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Envoy's {@code finalizePathHeader}: a prefix rewrite replaces the matched prefix (for an exact or regex
+     * match, the whole path without its query); a regex rewrite substitutes in the path without its query.
+     */
+    private String rewritePath(CompiledRoute route, HttpRequestHead request) {
+        Rewrite rw = route.rewrite();
+        String query = request.query().isEmpty() || mutant == Mutant.REWRITE_DROPS_QUERY ? "" : "?" + request.query();
+        if (rw.prefix() != null) {
+            if (route.path().kind() == StringMatcher.Kind.PREFIX && mutant != Mutant.REWRITE_REPLACES_WHOLE_PATH) {
+                return rw.prefix() + request.path().substring(route.path().value().length());
+            }
+            return rw.prefix() + query;
+        }
+        if (rw.regex() != null) {
+            return rw.regex().matcher(request.pathWithoutQuery()).replaceAll(rw.substitution()) + query;
+        }
+        return null;
     }
 
     @Override
@@ -321,7 +377,12 @@ public final class RouteTable implements Router {
         if (route.redirect() != null) {
             return redirect(route.name(), route.redirect(), request, mutant);
         }
-        return decideCluster(route.name(), pickCluster(route, request));
+        RouteDecision decision = decideCluster(route.name(), pickCluster(route, request));
+        if (route.rewrite() != null && decision instanceof RouteDecision.Forward f) {
+            return new RouteDecision.Forward(f.routeName(), f.cluster(), f.endpoint(), f.podName(),
+                    rewritePath(route, request), route.rewrite().host());
+        }
+        return decision;
     }
 
     /**

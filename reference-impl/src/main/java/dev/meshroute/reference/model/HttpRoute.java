@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * One rule of a VirtualService's ordered {@code http} list. An empty {@code match} list matches everything.
  * Its action is exactly one of {@code route}, {@code redirect} (null when absent) or {@code directResponse}
- * (null when absent); validation enforces that.
+ * (null when absent); validation enforces that. {@code rewrite} (null when absent) applies to forwarded requests.
  */
 public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
-                        HttpRedirect redirect, HttpDirectResponse directResponse, SourceLocation location) {
+                        HttpRedirect redirect, HttpDirectResponse directResponse, HttpRewrite rewrite,
+                        SourceLocation location) {
 
     public HttpRoute {
         match = List.copyOf(match);
@@ -18,6 +19,6 @@ public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRout
     /** A rule that forwards to {@code route}. */
     public HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                      SourceLocation location) {
-        this(name, match, route, null, null, location);
+        this(name, match, route, null, null, null, location);
     }
 }

@@ -29,6 +29,8 @@ public enum Mutant {
     NO_ROUTE_FALLS_BACK("a request that matches no route goes to the service's pods instead of 404 NR"),
     REDIRECT_ALWAYS_301("a redirect always answers 301, whatever its redirectCode"),
     REDIRECT_DROPS_QUERY("a redirect that replaces the path drops the request's query string"),
+    REWRITE_DROPS_QUERY("a rewritten path loses the request's query string"),
+    REWRITE_REPLACES_WHOLE_PATH("a rewrite after a prefix match replaces the whole path, not just the prefix"),
     MISSING_SUBSET_404("a missing cluster is answered 404, as Envoy's outdated validate_clusters doc says"),
     HOST_HEADER_KEY_MATCHES("a header matcher on 'host' reads the Host header (Envoy only knows :authority)"),
     AUTHORITY_PORT_STRIPPED("an authority matcher sees the Host without its port"),

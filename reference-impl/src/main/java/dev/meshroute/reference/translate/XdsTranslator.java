@@ -8,6 +8,7 @@ import dev.meshroute.reference.model.Hosts;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpMatchRequest;
 import dev.meshroute.reference.model.HttpRedirect;
+import dev.meshroute.reference.model.HttpRewrite;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
 import dev.meshroute.reference.model.MeshConfig;
@@ -46,6 +47,7 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 
@@ -386,7 +388,26 @@ public final class XdsTranslator {
         if (rule.directResponse() != null) {
             return r.setDirectResponse(directResponse(rule.directResponse())).build();
         }
-        return r.setRoute(action(vs, rule, port)).build();
+        return r.setRoute(withRewrite(action(vs, rule, port), rule.rewrite())).build();
+    }
+
+    /** uri -> prefix_rewrite, uriRegexRewrite -> regex_rewrite, authority -> host_rewrite_literal (route.go). */
+    private static RouteAction.Builder withRewrite(RouteAction.Builder action, HttpRewrite rewrite) {
+        if (rewrite == null) {
+            return action;
+        }
+        if (rewrite.uri() != null && !rewrite.uri().isEmpty()) {
+            action.setPrefixRewrite(rewrite.uri());
+        }
+        if (rewrite.regexMatch() != null) {
+            action.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
+                    .setPattern(RegexMatcher.newBuilder().setRegex(rewrite.regexMatch()))
+                    .setSubstitution(rewrite.regexRewrite()));
+        }
+        if (rewrite.authority() != null && !rewrite.authority().isEmpty()) {
+            action.setHostRewriteLiteral(rewrite.authority());
+        }
+        return action;
     }
 
     /** {@code ApplyRedirect}: uri -> path_redirect, authority -> host_redirect, and the 3xx code. */

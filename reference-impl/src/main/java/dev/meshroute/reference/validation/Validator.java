@@ -7,6 +7,7 @@ import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpMatchRequest;
 import dev.meshroute.reference.model.HttpRedirect;
+import dev.meshroute.reference.model.HttpRewrite;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
 import dev.meshroute.reference.model.Resource;
@@ -161,6 +162,33 @@ public final class Validator {
                 if (redirect.port() != null && (redirect.port() < 1 || redirect.port() > 65535)) {
                     error(redirect.location(), path + ".redirect.port: " + redirect.port()
                             + " is not a port (1-65535)");
+                }
+            }
+            HttpRewrite rewrite = rule.rewrite();
+            if (rewrite != null) {
+                if (redirect != null) {
+                    error(rule.location(), path + ": HTTP route rule cannot contain both rewrite and redirect");
+                }
+                if (direct != null) {
+                    error(rule.location(), path + ": HTTP route rule cannot contain both rewrite and direct_response");
+                }
+                boolean regex = rewrite.regexMatch() != null;
+                if (isEmpty(rewrite.uri()) && isEmpty(rewrite.authority()) && !regex) {
+                    error(rewrite.location(), path + ".rewrite: rewrite must specify URI, authority, or"
+                            + " uriRegexRewrite");
+                }
+                if (!isEmpty(rewrite.uri()) && regex) {
+                    error(rewrite.location(), path + ".rewrite: rewrite may only contain one of URI or"
+                            + " uriRegexRewrite");
+                }
+                if (regex) {
+                    if (rewrite.regexMatch().isEmpty() || rewrite.regexRewrite().isEmpty()) {
+                        error(rewrite.location(), path + ".rewrite.uriRegexRewrite: match and rewrite are both"
+                                + " required");
+                    } else {
+                        validateRegex(rewrite.regexMatch(), path + ".rewrite.uriRegexRewrite.match",
+                                rewrite.location(), out, vs.key());
+                    }
                 }
             }
             if (direct != null) {

@@ -41,10 +41,20 @@ public final class RequestSteps {
         send(new Exchange.Request(method, path, host, List.of()).withRandomValue(randomValue));
     }
 
+    /** The echo pods' delay control: the pod answers only after this many milliseconds. */
+    static final String POD_DELAY_HEADER = "x-echo-delay-ms";
+
+    @When("a client sends {word} {string} to {string} and the pod takes {int} ms to answer")
+    public void sendToSlowPod(String method, String path, String host, int millis) {
+        send(new Exchange.Request(method, path, host, List.of(Map.entry(POD_DELAY_HEADER, String.valueOf(millis)))));
+    }
+
     private void send(Exchange.Request request) {
         world.ensureApplied();
         world.lastRequest = request;
+        long start = System.nanoTime();
         world.lastResponse = world.target.send(request);
+        world.lastElapsedMillis = (System.nanoTime() - start) / 1_000_000;
         world.log("sent " + request + "\nreceived " + world.lastResponse);
     }
 
@@ -105,6 +115,16 @@ public final class RequestSteps {
         } catch (java.io.IOException e) {
             throw new AssertionError("the pod's answer is not JSON: " + r.body(), e);
         }
+    }
+
+    /**
+     * A lower bound only: an answer can never come sooner than an injected delay or a timeout, whereas an
+     * upper bound would make the verdict depend on the machine's speed.
+     */
+    @Then("the answer took at least {int} ms")
+    public void tookAtLeast(int millis) {
+        assertTrue(world.lastElapsedMillis >= millis, () -> "the answer to " + world.lastRequest + " took "
+                + world.lastElapsedMillis + " ms, less than " + millis + " ms");
     }
 
     @Then("the response body is {string}")

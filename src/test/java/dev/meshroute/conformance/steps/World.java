@@ -30,6 +30,8 @@ public final class World {
     List<Finding> findings;
     Exchange.Request lastRequest;
     Exchange.Response lastResponse;
+    /** How long the last single exchange took, from sending to the whole answer. */
+    long lastElapsedMillis;
     /** Set by scenarios about rejected configuration: rejections are then expected, not a setup failure. */
     boolean rejectionsExpected;
 

@@ -4,6 +4,7 @@ import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.HttpDirectResponse;
+import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
 import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRewrite;
@@ -38,9 +39,9 @@ final class ResourceParser {
     private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
-            "directResponse", "rewrite");
+            "directResponse", "rewrite", "timeout", "fault");
     private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate",
-            "timeout", "retries", "fault", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
+            "retries", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
             "mirror_percent", "corsPolicy", "headers");
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
             "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
@@ -179,7 +180,67 @@ final class ResourceParser {
         return new HttpRoute(yaml.string(f.get("name"), path + ".name"), matches, route,
                 redirect(f.get("redirect"), path + ".redirect"),
                 directResponse(f.get("directResponse"), path + ".directResponse"),
-                rewrite(f.get("rewrite"), path + ".rewrite"), yaml.at(node));
+                rewrite(f.get("rewrite"), path + ".rewrite"), duration(f.get("timeout"), path + ".timeout"),
+                fault(f.get("fault"), path + ".fault"), yaml.at(node));
+    }
+
+    private Long duration(Node node, String path) {
+        String text = yaml.string(node, path);
+        if (text == null) {
+            return null;
+        }
+        Long millis = Durations.parseMillis(text);
+        if (millis == null) {
+            error(yaml.at(node), path + ": '" + text + "' is not a duration; write it like 1.5s or 100ms");
+        }
+        return millis;
+    }
+
+    private HttpFault fault(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "HTTPFaultInjection", List.of("delay", "abort"), List.of());
+        Long delay = null;
+        Double delayPercentage = null;
+        if (f.get("delay") != null) {
+            Map<String, Node> d = yaml.fields(f.get("delay"), path + ".delay", "Delay",
+                    List.of("fixedDelay", "percentage", "percent"), List.of("exponentialDelay"));
+            delay = duration(d.get("fixedDelay"), path + ".delay.fixedDelay");
+            delayPercentage = percentage(d, path + ".delay");
+            if (delay == null && d.get("fixedDelay") == null) {
+                error(yaml.at(f.get("delay")), path + ".delay.fixedDelay is required");
+            }
+        }
+        Integer status = null;
+        Double abortPercentage = null;
+        if (f.get("abort") != null) {
+            Map<String, Node> a = yaml.fields(f.get("abort"), path + ".abort", "Abort",
+                    List.of("httpStatus", "percentage"), List.of("grpcStatus", "http2Error"));
+            status = yaml.integer(a.get("httpStatus"), path + ".abort.httpStatus");
+            abortPercentage = percentage(a, path + ".abort");
+            if (a.get("httpStatus") == null) {
+                error(yaml.at(f.get("abort")), path + ".abort.httpStatus is required");
+            }
+        }
+        return new HttpFault(delay, delayPercentage, status, abortPercentage, yaml.at(node));
+    }
+
+    /** {@code percentage: {value: 12.5}}; the deprecated integer {@code percent} is read as the same. */
+    private Double percentage(Map<String, Node> fields, String path) {
+        if (fields.get("percentage") != null) {
+            Map<String, Node> p = yaml.fields(fields.get("percentage"), path + ".percentage", "Percent",
+                    List.of("value"), List.of());
+            String value = yaml.string(p.get("value"), path + ".percentage.value");
+            try {
+                return value == null ? 0.0 : Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                error(yaml.at(fields.get("percentage")), path + ".percentage.value: '" + value + "' is not a number");
+                return null;
+            }
+        }
+        Integer percent = yaml.integer(fields.get("percent"), path + ".percent");
+        return percent == null ? null : percent.doubleValue();
     }
 
     private HttpRewrite rewrite(Node node, String path) {

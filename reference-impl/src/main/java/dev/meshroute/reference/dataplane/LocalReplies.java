@@ -29,6 +29,11 @@ final class LocalReplies {
                 "UF");
     }
 
+    /** Envoy's answer when the route timeout passes before the upstream response: 504, flag UT. */
+    static FullHttpResponse upstreamTimeout() {
+        return of(504, "upstream request timeout", "UT");
+    }
+
     static FullHttpResponse internalError() {
         return of(500, "internal proxy error", null);
     }

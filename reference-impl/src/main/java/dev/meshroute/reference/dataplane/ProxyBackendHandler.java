@@ -11,6 +11,9 @@ import io.netty.handler.codec.http.HttpUtil;
 
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +49,36 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
      */
     static void forward(UpstreamPool pool, EventLoop loop, InetSocketAddress endpoint, FullHttpRequest request,
                         Consumer<FullHttpResponse> reply) {
+        forward(pool, loop, endpoint, request, 0, reply);
+    }
+
+    /**
+     * As {@link #forward(UpstreamPool, EventLoop, InetSocketAddress, FullHttpRequest, Consumer)}, with Envoy's route
+     * timeout: when no response has come {@code timeoutMillis} after the request, the upstream exchange is reset and
+     * the client gets 504 UT (0: no timeout, Istio's default).
+     */
+    static void forward(UpstreamPool pool, EventLoop loop, InetSocketAddress endpoint, FullHttpRequest request,
+                        long timeoutMillis, Consumer<FullHttpResponse> replyOnce) {
+        AtomicBoolean replied = new AtomicBoolean();
+        AtomicReference<Channel> upstreamChannel = new AtomicReference<>();
+        Consumer<FullHttpResponse> reply = response -> {
+            if (replied.compareAndSet(false, true)) {
+                replyOnce.accept(response);
+            } else {
+                response.release();
+            }
+        };
+        if (timeoutMillis > 0) {
+            loop.schedule(() -> {
+                if (!replied.get()) {
+                    reply.accept(LocalReplies.upstreamTimeout());
+                    Channel upstream = upstreamChannel.get();
+                    if (upstream != null) {
+                        upstream.close();
+                    }
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
         boolean requestAllowsReuse = HttpUtil.isKeepAlive(request);
         ChannelFuture acquired = pool.acquire(loop, endpoint);
         request.retain();
@@ -57,6 +90,12 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             Channel upstream = connected.channel();
+            upstreamChannel.set(upstream);
+            if (replied.get()) {
+                request.release();
+                upstream.close(); // timed out while connecting
+                return;
+            }
             ProxyBackendHandler handler = new ProxyBackendHandler(pool, endpoint, requestAllowsReuse, reply);
             upstream.pipeline().addLast(handler);
             // A pooled connection can close between acquire and write, before this handler could see it close.

@@ -112,11 +112,29 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             if (forward.authority() != null) {
                 request.headers().set(HttpHeaderNames.HOST, forward.authority());
             }
-            ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
-                    response -> relay(ctx, response));
+            if (forward.delayMillis() > 0) {
+                // an injected fault delay: the request waits here, then goes on as usual
+                request.retain();
+                ctx.executor().schedule(() -> {
+                    try {
+                        if (ctx.channel().isActive()) {
+                            send(ctx, request, forward);
+                        }
+                    } finally {
+                        request.release();
+                    }
+                }, forward.delayMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                send(ctx, request, forward);
+            }
         } else {
             respond(ctx, LocalReplies.of((RouteDecision.LocalReply) decision));
         }
+    }
+
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, RouteDecision.Forward forward) {
+        ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
+                forward.timeoutMillis(), response -> relay(ctx, response));
     }
 
     private void relay(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -15,12 +15,14 @@ public sealed interface RouteDecision {
      * @param podName   the endpoint's pod name if the control plane sent it (for logs), or null
      * @param path      the request target to send upstream when the route rewrites it, or null to keep it
      * @param authority the Host to send upstream when the route rewrites it, or null to keep it
+     * @param timeoutMillis the route timeout: no response by then is answered 504 UT (0: none)
+     * @param delayMillis   an injected fault delay before forwarding (0: none)
      */
     record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
-                   String authority) implements RouteDecision {
+                   String authority, long timeoutMillis, long delayMillis) implements RouteDecision {
 
         public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName) {
-            this(routeName, cluster, endpoint, podName, null, null);
+            this(routeName, cluster, endpoint, podName, null, null, 0, 0);
         }
     }
 
@@ -46,6 +48,11 @@ public sealed interface RouteDecision {
 
         public static LocalReply noCluster(String routeName) {
             return new LocalReply(routeName, 503, "", "NC");
+        }
+
+        /** Envoy's fault filter abort: the configured status, body "fault filter abort", flag FI. */
+        public static LocalReply faultAbort(String routeName, int status) {
+            return new LocalReply(routeName, status, "fault filter abort", "FI");
         }
 
         public static LocalReply noHealthyUpstream(String routeName) {

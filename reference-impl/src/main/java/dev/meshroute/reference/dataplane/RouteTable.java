@@ -4,7 +4,12 @@ import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -16,9 +21,11 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The proxy's compiled, immutable view of one route configuration and the clusters it may use. It
@@ -38,8 +45,40 @@ public final class RouteTable implements Router {
     private record CompiledRoute(String name, StringMatcher path, Rewrite rewrite, RedirectAction redirect,
                                  RouteDecision.LocalReply directResponse,
                                  List<HeaderCondition> headers, List<QueryCondition> query,
-                                 List<String> clusters, long[] cumulativeWeights, String randomValueHeader) {
+                                 List<String> clusters, long[] cumulativeWeights, String randomValueHeader,
+                                 long timeoutMillis, Fault fault) {
     }
+
+    /**
+     * Envoy's fault filter, per route: each part applies to a share of requests, in parts per million
+     * (a FractionalPercent normalised); an unset share is 0, so the part never applies.
+     */
+    private record Fault(long delayMillis, long delayPerMillion, int abortStatus, long abortPerMillion) {
+
+        static Fault of(Route r) {
+            Any config = r.getTypedPerFilterConfigMap().get(FAULT_FILTER);
+            if (config == null) {
+                return null;
+            }
+            try {
+                HTTPFault f = config.unpack(HTTPFault.class);
+                return new Fault(Durations.toMillis(f.getDelay().getFixedDelay()), perMillion(f.getDelay().getPercentage()),
+                        f.getAbort().getHttpStatus(), perMillion(f.getAbort().getPercentage()));
+            } catch (InvalidProtocolBufferException e) {
+                throw new XdsRejection("route '" + r.getName() + "': the fault filter config cannot be decoded");
+            }
+        }
+
+        private static long perMillion(FractionalPercent p) {
+            return switch (p.getDenominator()) {
+                case HUNDRED -> p.getNumerator() * 10_000L;
+                case TEN_THOUSAND -> p.getNumerator() * 100L;
+                default -> p.getNumerator();
+            };
+        }
+    }
+
+    static final String FAULT_FILTER = "envoy.filters.http.fault";
 
     private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes) {
     }
@@ -59,19 +98,24 @@ public final class RouteTable implements Router {
         this.clusters = Map.copyOf(clusters);
         this.random = random;
         this.mutant = mutant;
+        Set<String> seen = new HashSet<>();
         for (VirtualHost vh : config.getVirtualHostsList()) {
             CompiledHost host = compileHost(vh, mutant);
             for (String domain : vh.getDomainsList()) {
                 String d = domain.toLowerCase(Locale.ROOT);
+                // Envoy rejects any repeated domain, "*" and wildcards included (config_impl.cc RouteMatcher)
+                if (!seen.add(d)) {
+                    throw new XdsRejection("route configuration " + config.getName() + ": domain '" + d
+                            + "' appears in more than one virtual host");
+                }
                 if (d.equals("*")) {
-                    anyDomain = anyDomain == null ? host : anyDomain;
+                    anyDomain = host;
                 } else if (d.startsWith("*")) {
                     suffixDomains.add(Map.entry(d.substring(1), host));
                 } else if (d.endsWith("*")) {
                     prefixDomains.add(Map.entry(d.substring(0, d.length() - 1), host));
-                } else if (exactDomains.putIfAbsent(d, host) != null) {
-                    throw new XdsRejection("route configuration " + config.getName() + ": domain '" + d
-                            + "' appears in more than one virtual host");
+                } else {
+                    exactDomains.put(d, host);
                 }
             }
         }
@@ -148,14 +192,14 @@ public final class RouteTable implements Router {
                 .toList();
         if (r.hasRedirect()) {
             return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
-                    new long[0], null);
+                    new long[0], null, 0, null);
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
             String body = d.hasBody() ? d.getBody().getInlineString() : "";
             return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
-                    new long[0], null);
+                    new long[0], null, 0, null);
         }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
@@ -176,7 +220,7 @@ public final class RouteTable implements Router {
                 cumulative = new long[weights.size()];
                 long total = 0;
                 for (int i = 0; i < weights.size(); i++) {
-                    total += weights.get(i).getWeight().getValue();
+                    total += Integer.toUnsignedLong(weights.get(i).getWeight().getValue()); // uint32
                     cumulative[i] = total;
                     clusters.add(weights.get(i).getName());
                 }
@@ -189,8 +233,8 @@ public final class RouteTable implements Router {
                     + "': unsupported cluster specifier " + r.getRoute().getClusterSpecifierCase());
         }
         return new CompiledRoute(r.getName(), path, rewrite(r), null, null, headers, query,
-                List.copyOf(clusters), cumulative,
-                randomValueHeader);
+                List.copyOf(clusters), cumulative, randomValueHeader,
+                r.getRoute().hasTimeout() ? Durations.toMillis(r.getRoute().getTimeout()) : 0, Fault.of(r));
     }
 
     private static Rewrite rewrite(Route r) {
@@ -377,10 +421,23 @@ public final class RouteTable implements Router {
         if (route.redirect() != null) {
             return redirect(route.name(), route.redirect(), request, mutant);
         }
+        long delay = 0;
+        Fault fault = route.fault();
+        if (fault != null) {
+            // Envoy's fault filter runs before the router: an aborted request never reaches a cluster
+            if (fault.abortPerMillion() > 0 && Long.remainderUnsigned(random.nextLong(), 1_000_000) < fault.abortPerMillion()) {
+                return RouteDecision.LocalReply.faultAbort(route.name(), fault.abortStatus());
+            }
+            if (fault.delayPerMillion() > 0 && Long.remainderUnsigned(random.nextLong(), 1_000_000) < fault.delayPerMillion()) {
+                delay = fault.delayMillis();
+            }
+        }
         RouteDecision decision = decideCluster(route.name(), pickCluster(route, request));
-        if (route.rewrite() != null && decision instanceof RouteDecision.Forward f) {
+        if (decision instanceof RouteDecision.Forward f
+                && (route.rewrite() != null || route.timeoutMillis() > 0 || delay > 0)) {
             return new RouteDecision.Forward(f.routeName(), f.cluster(), f.endpoint(), f.podName(),
-                    rewritePath(route, request), route.rewrite().host());
+                    route.rewrite() == null ? null : rewritePath(route, request),
+                    route.rewrite() == null ? null : route.rewrite().host(), route.timeoutMillis(), delay);
         }
         return decision;
     }

@@ -31,6 +31,8 @@ public enum Mutant {
     REDIRECT_DROPS_QUERY("a redirect that replaces the path drops the request's query string"),
     REWRITE_DROPS_QUERY("a rewritten path loses the request's query string"),
     REWRITE_REPLACES_WHOLE_PATH("a rewrite after a prefix match replaces the whole path, not just the prefix"),
+    TIMEOUT_IGNORED("a rule's timeout is not passed on to the proxy"),
+    FAULT_WITHOUT_PERCENTAGE_APPLIES_TO_ALL("a fault without a percentage applies to every request (Istio: none)"),
     MISSING_SUBSET_404("a missing cluster is answered 404, as Envoy's outdated validate_clusters doc says"),
     HOST_HEADER_KEY_MATCHES("a header matcher on 'host' reads the Host header (Envoy only knows :authority)"),
     AUTHORITY_PORT_STRIPPED("an authority matcher sees the Host without its port"),

@@ -6,6 +6,7 @@ import com.google.protobuf.UInt32Value;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.Hosts;
 import dev.meshroute.reference.model.HttpDirectResponse;
+import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
 import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRewrite;
@@ -43,7 +44,11 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
@@ -136,6 +141,9 @@ public final class XdsTranslator {
         HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
                 .setStatPrefix("outbound_0.0.0.0_" + port)
                 .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(String.valueOf(port)))
+                // the fault filter sits before the router, so an aborted request never reaches a cluster
+                .addHttpFilters(HttpFilter.newBuilder().setName(FAULT_FILTER)
+                        .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
                         .setTypedConfig(Any.pack(Router.getDefaultInstance())))
                 .build();
@@ -388,7 +396,45 @@ public final class XdsTranslator {
         if (rule.directResponse() != null) {
             return r.setDirectResponse(directResponse(rule.directResponse())).build();
         }
-        return r.setRoute(withRewrite(action(vs, rule, port), rule.rewrite())).build();
+        RouteAction.Builder action = withRewrite(action(vs, rule, port), rule.rewrite());
+        if (rule.timeoutMillis() != null && options.mutant() != Mutant.TIMEOUT_IGNORED) {
+            action.setTimeout(com.google.protobuf.util.Durations.fromMillis(rule.timeoutMillis()));
+        }
+        if (rule.fault() != null) {
+            r.putTypedPerFilterConfig(FAULT_FILTER, Any.pack(fault(rule.fault(),
+                    options.mutant() == Mutant.FAULT_WITHOUT_PERCENTAGE_APPLIES_TO_ALL ? 100.0 : null)));
+        }
+        return r.setRoute(action).build();
+    }
+
+    static final String FAULT_FILTER = "envoy.filters.http.fault";
+
+    /**
+     * {@code TranslateFault}: each percentage becomes parts per million; an omitted percentage becomes 0, so
+     * that part never applies (Envoy's FaultAbort percentage defaults to 0 as well).
+     */
+    static HTTPFault fault(HttpFault in, Double omittedPercentage) {
+        HTTPFault.Builder out = HTTPFault.newBuilder();
+        if (in.delayMillis() != null) {
+            out.setDelay(FaultDelay.newBuilder()
+                    .setFixedDelay(com.google.protobuf.util.Durations.fromMillis(in.delayMillis()))
+                    .setPercentage(perMillion(in.delayPercentage() != null ? in.delayPercentage() : omittedPercentage)));
+        }
+        if (in.abortStatus() != null) {
+            FaultAbort.Builder abort = FaultAbort.newBuilder().setHttpStatus(in.abortStatus());
+            Double percentage = in.abortPercentage() != null ? in.abortPercentage() : omittedPercentage;
+            if (percentage != null) {
+                abort.setPercentage(perMillion(percentage));
+            }
+            out.setAbort(abort);
+        }
+        return out.build();
+    }
+
+    private static FractionalPercent perMillion(Double percentage) {
+        long numerator = percentage == null ? 0 : Math.round(percentage * 10_000);
+        return FractionalPercent.newBuilder().setNumerator((int) numerator)
+                .setDenominator(FractionalPercent.DenominatorType.MILLION).build();
     }
 
     /** uri -> prefix_rewrite, uriRegexRewrite -> regex_rewrite, authority -> host_rewrite_literal (route.go). */

@@ -5,6 +5,7 @@ import com.google.re2j.PatternSyntaxException;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.HttpDirectResponse;
+import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
 import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRewrite;
@@ -162,6 +163,33 @@ public final class Validator {
                 if (redirect.port() != null && (redirect.port() < 1 || redirect.port() > 65535)) {
                     error(redirect.location(), path + ".redirect.port: " + redirect.port()
                             + " is not a port (1-65535)");
+                }
+            }
+            if (rule.timeoutMillis() != null && rule.timeoutMillis() < 1) {
+                error(rule.location(), path + ".timeout: must be at least 1ms");
+            }
+            HttpFault fault = rule.fault();
+            if (fault != null) {
+                if (redirect != null) {
+                    error(rule.location(), path + ": HTTP route cannot contain both fault and redirect");
+                }
+                if (direct != null) {
+                    error(rule.location(), path + ": HTTP route cannot contain both fault and direct_response");
+                }
+                if (fault.delayMillis() == null && fault.abortStatus() == null) {
+                    error(fault.location(), path + ".fault: HTTP fault injection must have an abort and/or a delay");
+                }
+                if (fault.abortStatus() != null && (fault.abortStatus() < 200 || fault.abortStatus() > 600)) {
+                    error(fault.location(), path + ".fault.abort.httpStatus: invalid http status "
+                            + fault.abortStatus() + "; use 200-599");
+                }
+                if (fault.delayMillis() != null && fault.delayMillis() < 1) {
+                    error(fault.location(), path + ".fault.delay.fixedDelay: must be at least 1ms");
+                }
+                for (Double p : new Double[] {fault.delayPercentage(), fault.abortPercentage()}) {
+                    if (p != null && (p < 0 || p > 100)) {
+                        error(fault.location(), path + ".fault: percentage " + p + " is not in range 0..100");
+                    }
                 }
             }
             HttpRewrite rewrite = rule.rewrite();

@@ -31,6 +31,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.util.concurrent.TimeUnit;
+
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -51,6 +53,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code headers} (lower-cased name to its values in arrival order). Request bodies are read and ignored.
  */
 public final class EchoServer implements AutoCloseable {
+
+    /** A request header asking the pod to answer only after this many milliseconds (at most 60 s). */
+    public static final String DELAY_HEADER = "x-echo-delay-ms";
+    private static final long MAX_DELAY_MILLIS = 60_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_INITIAL_LINE = 8192;
@@ -207,12 +213,31 @@ public final class EchoServer implements AutoCloseable {
                 }
             }
             if (msg instanceof LastHttpContent && request != null) {
-                respond(ctx, request);
+                HttpRequest head = request;
                 request = null;
+                long delay = delayMillis(head);
+                if (delay > 0) {
+                    // a slow pod, for timeout scenarios: the request asks for it
+                    ctx.executor().schedule(() -> respond(ctx, head), delay, TimeUnit.MILLISECONDS);
+                } else {
+                    respond(ctx, head);
+                }
+            }
+        }
+
+        private long delayMillis(HttpRequest head) {
+            String value = head.headers().get(DELAY_HEADER);
+            try {
+                return value == null ? 0 : Math.min(Long.parseLong(value.trim()), MAX_DELAY_MILLIS);
+            } catch (NumberFormatException e) {
+                return 0;
             }
         }
 
         private void respond(ChannelHandlerContext ctx, HttpRequest head) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
             byte[] json = describe(head);
             FullHttpResponse response = new DefaultFullHttpResponse(
                     head.protocolVersion(), HttpResponseStatus.OK, Unpooled.wrappedBuffer(json));

@@ -172,6 +172,7 @@ Feature: Rule order: the first matching rule wins
 
   # Source: SEMANTICS.md 1.5 (Envoy RouteMatch.path: "must exactly match the :path header once the query
   # string is removed").
+  @http-query
   Scenario Outline: An exact URI match ignores the query string but nothing else
     Given the configuration:
       """

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class Targets {
 
-    public static final List<String> KNOWN = List.of("reference", "envoy");
+    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java");
 
     private static MeshUnderTest current;
 
@@ -29,6 +29,8 @@ public final class Targets {
         if (current == null) {
             current = switch (selected()) {
                 case "reference" -> new ReferenceTarget();
+                case "grpc-java" -> new dev.meshroute.conformance.target.grpc.ProxylessGrpcTarget(
+                        new dev.meshroute.conformance.target.grpc.GrpcJavaClient());
                 case "envoy" -> new dev.meshroute.conformance.target.envoy.EnvoyTarget();
                 default -> throw new IllegalArgumentException("unknown target '" + selected()
                         + "' (-Dmeshroute.target); known targets: " + String.join(", ", KNOWN));

@@ -106,6 +106,48 @@ public final class RequestSteps {
         assertEquals(host, echoed("host"), () -> "Host the pod received for " + world.lastRequest);
     }
 
+    @Then("the pod receives header {string} with {string}")
+    public void podReceivesHeader(String name, String values) {
+        assertEquals(values, echoedHeader(name), () -> "values of " + name + " the pod received for "
+                + world.lastRequest + " (joined with \", \")");
+    }
+
+    @Then("the pod receives no header {string}")
+    public void podReceivesNoHeader(String name) {
+        assertEquals(null, echoedHeader(name), () -> "the pod received " + name + " for " + world.lastRequest);
+    }
+
+    @Then("the response carries header {string} with {string}")
+    public void responseCarries(String name, String values) {
+        List<String> got = world.lastResponse.headers().get(name.toLowerCase(java.util.Locale.ROOT));
+        assertEquals(values, got == null ? null : String.join(", ", got),
+                () -> "response header " + name + " of " + world.lastRequest + "; got " + world.lastResponse.headers());
+    }
+
+    @Then("the response has no header {string}")
+    public void responseLacks(String name) {
+        assertFalse(world.lastResponse.headers().containsKey(name.toLowerCase(java.util.Locale.ROOT)),
+                () -> "response header " + name + " of " + world.lastRequest + ": " + world.lastResponse.headers());
+    }
+
+    /** The values of one header as the pod received it, joined with ", "; null when absent. */
+    private String echoedHeader(String name) {
+        Exchange.Response r = world.lastResponse;
+        assertTrue(r.reachedPod(), () -> "expected " + world.lastRequest + " to reach a pod, but got " + r);
+        try {
+            var values = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("headers")
+                    .path(name.toLowerCase(java.util.Locale.ROOT));
+            if (values.isMissingNode()) {
+                return null;
+            }
+            List<String> list = new java.util.ArrayList<>();
+            values.forEach(v -> list.add(v.asText()));
+            return String.join(", ", list);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the pod's answer is not JSON: " + r.body(), e);
+        }
+    }
+
     /** A field of the echo pod's JSON answer: what the request looked like when it reached the pod. */
     private String echoed(String field) {
         Exchange.Response r = world.lastResponse;

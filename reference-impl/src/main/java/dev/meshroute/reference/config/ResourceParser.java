@@ -3,6 +3,7 @@ package dev.meshroute.reference.config;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
@@ -39,15 +40,15 @@ final class ResourceParser {
     private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
-            "directResponse", "rewrite", "timeout", "fault");
+            "directResponse", "rewrite", "timeout", "fault", "headers");
     private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate",
             "retries", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
-            "mirror_percent", "corsPolicy", "headers");
+            "mirror_percent", "corsPolicy");
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
             "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
             "gateways", "statPrefix");
-    private static final List<String> DESTINATION_WEIGHT_FIELDS = List.of("destination", "weight");
-    private static final List<String> DESTINATION_WEIGHT_UNSUPPORTED = List.of("headers");
+    private static final List<String> DESTINATION_WEIGHT_FIELDS = List.of("destination", "weight", "headers");
+    private static final List<String> DESTINATION_WEIGHT_UNSUPPORTED = List.of();
     private static final List<String> DESTINATION_FIELDS = List.of("host", "subset", "port");
     private static final List<String> STRING_MATCH_FIELDS = List.of("exact", "prefix", "regex");
     private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo", "workloadSelector");
@@ -181,7 +182,27 @@ final class ResourceParser {
                 redirect(f.get("redirect"), path + ".redirect"),
                 directResponse(f.get("directResponse"), path + ".directResponse"),
                 rewrite(f.get("rewrite"), path + ".rewrite"), duration(f.get("timeout"), path + ".timeout"),
-                fault(f.get("fault"), path + ".fault"), yaml.at(node));
+                fault(f.get("fault"), path + ".fault"), headerOperations(f.get("headers"), path + ".headers"),
+                yaml.at(node));
+    }
+
+    private HeaderOperations headerOperations(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "Headers", List.of("request", "response"), List.of());
+        Map<String, Node> req = f.get("request") == null ? Map.of()
+                : yaml.fields(f.get("request"), path + ".request", "HeaderOperations", List.of("set", "add", "remove"),
+                List.of());
+        Map<String, Node> res = f.get("response") == null ? Map.of()
+                : yaml.fields(f.get("response"), path + ".response", "HeaderOperations",
+                List.of("set", "add", "remove"), List.of());
+        return new HeaderOperations(
+                yaml.stringMap(req.get("set"), path + ".request.set"), yaml.stringMap(req.get("add"), path + ".request.add"),
+                yaml.stringList(req.get("remove"), path + ".request.remove"),
+                yaml.stringMap(res.get("set"), path + ".response.set"),
+                yaml.stringMap(res.get("add"), path + ".response.add"),
+                yaml.stringList(res.get("remove"), path + ".response.remove"), yaml.at(node));
     }
 
     private Long duration(Node node, String path) {
@@ -366,7 +387,8 @@ final class ResourceParser {
             destination = new Destination(yaml.string(df.get("host"), path + ".destination.host"),
                     yaml.string(df.get("subset"), path + ".destination.subset"), port, yaml.at(d));
         }
-        return new HttpRouteDestination(destination, yaml.integer(f.get("weight"), path + ".weight"), yaml.at(node));
+        return new HttpRouteDestination(destination, yaml.integer(f.get("weight"), path + ".weight"),
+                headerOperations(f.get("headers"), path + ".headers"), yaml.at(node));
     }
 
     private DestinationRule destinationRule(ObjectMeta meta, SourceLocation at, Node spec) {

@@ -112,6 +112,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             if (forward.authority() != null) {
                 request.headers().set(HttpHeaderNames.HOST, forward.authority());
             }
+            forward.requestHeaders().applyTo(request.headers());
             if (forward.delayMillis() > 0) {
                 // an injected fault delay: the request waits here, then goes on as usual
                 request.retain();
@@ -134,7 +135,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, RouteDecision.Forward forward) {
         ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
-                forward.timeoutMillis(), response -> relay(ctx, response));
+                forward.timeoutMillis(), response -> {
+                    if (response.headers().get(LocalReplies.RESPONSE_FLAGS_HEADER) == null) {
+                        forward.responseHeaders().applyTo(response.headers()); // the upstream's answer only
+                    }
+                    relay(ctx, response);
+                });
     }
 
     private void relay(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -17,12 +17,15 @@ public sealed interface RouteDecision {
      * @param authority the Host to send upstream when the route rewrites it, or null to keep it
      * @param timeoutMillis the route timeout: no response by then is answered 504 UT (0: none)
      * @param delayMillis   an injected fault delay before forwarding (0: none)
+     * @param requestHeaders  header changes before forwarding
+     * @param responseHeaders header changes to the upstream's response
      */
     record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
-                   String authority, long timeoutMillis, long delayMillis) implements RouteDecision {
+                   String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
+                   HeaderMutation responseHeaders) implements RouteDecision {
 
         public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName) {
-            this(routeName, cluster, endpoint, podName, null, null, 0, 0);
+            this(routeName, cluster, endpoint, podName, null, null, 0, 0, HeaderMutation.NONE, HeaderMutation.NONE);
         }
     }
 

@@ -46,7 +46,9 @@ public final class RouteTable implements Router {
                                  RouteDecision.LocalReply directResponse,
                                  List<HeaderCondition> headers, List<QueryCondition> query,
                                  List<String> clusters, long[] cumulativeWeights, String randomValueHeader,
-                                 long timeoutMillis, Fault fault) {
+                                 long timeoutMillis, Fault fault, HeaderMutation requestHeaders,
+                                 HeaderMutation responseHeaders, List<HeaderMutation> clusterRequestHeaders,
+                                 List<HeaderMutation> clusterResponseHeaders) {
     }
 
     /**
@@ -192,26 +194,30 @@ public final class RouteTable implements Router {
                 .toList();
         if (r.hasRedirect()) {
             return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
-                    new long[0], null, 0, null);
+                    new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of());
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
             String body = d.hasBody() ? d.getBody().getInlineString() : "";
             return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
-                    new long[0], null, 0, null);
+                    new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of());
         }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
                     + "': unsupported action " + r.getActionCase());
         }
         List<String> clusters = new ArrayList<>();
+        List<HeaderMutation> clusterRequest = new ArrayList<>();
+        List<HeaderMutation> clusterResponse = new ArrayList<>();
         long[] cumulative;
         String randomValueHeader = null;
         switch (r.getRoute().getClusterSpecifierCase()) {
             case CLUSTER -> {
                 clusters.add(r.getRoute().getCluster());
                 cumulative = new long[] {1};
+                clusterRequest.add(HeaderMutation.NONE);
+                clusterResponse.add(HeaderMutation.NONE);
             }
             case WEIGHTED_CLUSTERS -> {
                 List<WeightedCluster.ClusterWeight> weights = r.getRoute().getWeightedClusters().getClustersList();
@@ -223,6 +229,10 @@ public final class RouteTable implements Router {
                     total += Integer.toUnsignedLong(weights.get(i).getWeight().getValue()); // uint32
                     cumulative[i] = total;
                     clusters.add(weights.get(i).getName());
+                    clusterRequest.add(HeaderMutation.compile(weights.get(i).getRequestHeadersToAddList(),
+                            weights.get(i).getRequestHeadersToRemoveList()));
+                    clusterResponse.add(HeaderMutation.compile(weights.get(i).getResponseHeadersToAddList(),
+                            weights.get(i).getResponseHeadersToRemoveList()));
                 }
                 if (total == 0 || total > 0xFFFFFFFFL) {
                     throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
@@ -234,7 +244,10 @@ public final class RouteTable implements Router {
         }
         return new CompiledRoute(r.getName(), path, rewrite(r), null, null, headers, query,
                 List.copyOf(clusters), cumulative, randomValueHeader,
-                r.getRoute().hasTimeout() ? Durations.toMillis(r.getRoute().getTimeout()) : 0, Fault.of(r));
+                r.getRoute().hasTimeout() ? Durations.toMillis(r.getRoute().getTimeout()) : 0, Fault.of(r),
+                HeaderMutation.compile(r.getRequestHeadersToAddList(), r.getRequestHeadersToRemoveList()),
+                HeaderMutation.compile(r.getResponseHeadersToAddList(), r.getResponseHeadersToRemoveList()),
+                clusterRequest, clusterResponse);
     }
 
     private static Rewrite rewrite(Route r) {
@@ -432,12 +445,17 @@ public final class RouteTable implements Router {
                 delay = fault.delayMillis();
             }
         }
-        RouteDecision decision = decideCluster(route.name(), pickCluster(route, request));
-        if (decision instanceof RouteDecision.Forward f
-                && (route.rewrite() != null || route.timeoutMillis() > 0 || delay > 0)) {
+        int picked = pickCluster(route, request);
+        RouteDecision decision = decideCluster(route.name(), route.clusters().get(picked));
+        // Envoy evaluates a weighted cluster's header operations first, then the route's
+        HeaderMutation requestHeaders = route.clusterRequestHeaders().get(picked).then(route.requestHeaders());
+        HeaderMutation responseHeaders = route.clusterResponseHeaders().get(picked).then(route.responseHeaders());
+        if (decision instanceof RouteDecision.Forward f && (route.rewrite() != null || route.timeoutMillis() > 0
+                || delay > 0 || !requestHeaders.isEmpty() || !responseHeaders.isEmpty())) {
             return new RouteDecision.Forward(f.routeName(), f.cluster(), f.endpoint(), f.podName(),
                     route.rewrite() == null ? null : rewritePath(route, request),
-                    route.rewrite() == null ? null : route.rewrite().host(), route.timeoutMillis(), delay);
+                    route.rewrite() == null ? null : route.rewrite().host(), route.timeoutMillis(), delay,
+                    requestHeaders, responseHeaders);
         }
         return decision;
     }
@@ -501,15 +519,15 @@ public final class RouteTable implements Router {
      * list order. The random value comes from the {@code header_name} header when the route names one and
      * the request carries exactly one parsable unsigned value; otherwise it is drawn per request.
      */
-    private String pickCluster(CompiledRoute route, HttpRequestHead request) {
+    private int pickCluster(CompiledRoute route, HttpRequestHead request) {
         if (route.clusters().size() == 1) {
-            return route.clusters().get(0);
+            return 0;
         }
         long[] cumulative = mutatedWeights(route.cumulativeWeights());
         long selected = Long.remainderUnsigned(randomValue(route, request), cumulative[cumulative.length - 1]);
         for (int i = 0; i < cumulative.length; i++) {
             if (selected < cumulative[i]) {
-                return route.clusters().get(i);
+                return i;
             }
         }
         throw new IllegalStateException("unreachable: " + selected);

@@ -5,6 +5,7 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.Hosts;
+import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
@@ -34,6 +35,8 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
@@ -404,7 +407,72 @@ public final class XdsTranslator {
             r.putTypedPerFilterConfig(FAULT_FILTER, Any.pack(fault(rule.fault(),
                     options.mutant() == Mutant.FAULT_WITHOUT_PERCENTAGE_APPLIES_TO_ALL ? 100.0 : null)));
         }
+        // TranslateHeadersOperations: the rule's operations, then (for a single destination) the destination's
+        addHeaderOperations(r, rule.headers());
+        if (rule.route().size() == 1) {
+            addHeaderOperations(r, rule.route().get(0).headers());
+        }
+        String hostFromHeaders = hostFromHeaders(rule.headers());
+        if (hostFromHeaders != null) {
+            action.setHostRewriteLiteral(hostFromHeaders);
+        }
         return r.setRoute(action).build();
+    }
+
+    /** A {@code host} key in request set (or else add) is an authority rewrite, never a header (route.go). */
+    private static String hostFromHeaders(HeaderOperations ops) {
+        if (ops == null) {
+            return null;
+        }
+        for (Map<String, String> m : List.of(ops.requestSet(), ops.requestAdd())) {
+            for (Map.Entry<String, String> e : m.entrySet()) {
+                if (e.getKey().equalsIgnoreCase("host") || e.getKey().equalsIgnoreCase(":authority")) {
+                    return e.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void addHeaderOperations(Route.Builder r, HeaderOperations ops) {
+        if (ops == null) {
+            return;
+        }
+        r.addAllRequestHeadersToAdd(headerValueOptions(ops.requestSet(), ops.requestAdd()))
+                .addAllRequestHeadersToRemove(ops.requestRemove())
+                .addAllResponseHeadersToAdd(headerValueOptions(ops.responseSet(), ops.responseAdd()))
+                .addAllResponseHeadersToRemove(ops.responseRemove());
+    }
+
+    private static void addHeaderOperations(WeightedCluster.ClusterWeight.Builder c, HeaderOperations ops) {
+        if (ops == null) {
+            return;
+        }
+        c.addAllRequestHeadersToAdd(headerValueOptions(ops.requestSet(), ops.requestAdd()))
+                .addAllRequestHeadersToRemove(ops.requestRemove())
+                .addAllResponseHeadersToAdd(headerValueOptions(ops.responseSet(), ops.responseAdd()))
+                .addAllResponseHeadersToRemove(ops.responseRemove());
+    }
+
+    /**
+     * set -> OVERWRITE_IF_EXISTS_OR_ADD, add -> APPEND_IF_EXISTS_OR_ADD, keys sorted; pseudo-headers and
+     * {@code host} are left out (translateAppendHeaders).
+     */
+    private static List<HeaderValueOption> headerValueOptions(Map<String, String> set, Map<String, String> add) {
+        List<HeaderValueOption> out = new ArrayList<>();
+        new TreeMap<>(set).forEach((k, v) -> {
+            if (!k.startsWith(":") && !k.equalsIgnoreCase("host")) {
+                out.add(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(k).setValue(v))
+                        .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD).build());
+            }
+        });
+        new TreeMap<>(add).forEach((k, v) -> {
+            if (!k.startsWith(":") && !k.equalsIgnoreCase("host")) {
+                out.add(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(k).setValue(v))
+                        .setAppendAction(HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD).build());
+            }
+        });
+        return out;
     }
 
     static final String FAULT_FILTER = "envoy.filters.http.fault";
@@ -509,9 +577,11 @@ public final class XdsTranslator {
                 }
                 weight = 1;
             }
-            weighted.addClusters(WeightedCluster.ClusterWeight.newBuilder()
+            WeightedCluster.ClusterWeight.Builder cluster = WeightedCluster.ClusterWeight.newBuilder()
                     .setName(clusterFor(vs, d.destination(), port))
-                    .setWeight(UInt32Value.of(weight)));
+                    .setWeight(UInt32Value.of(weight));
+            addHeaderOperations(cluster, d.headers());
+            weighted.addClusters(cluster);
         }
         return action.setWeightedClusters(weighted);
     }

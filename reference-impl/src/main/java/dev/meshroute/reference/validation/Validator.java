@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
@@ -192,6 +193,10 @@ public final class Validator {
                     }
                 }
             }
+            headerOperations(rule.headers(), path + ".headers");
+            for (int i = 0; i < rule.route().size(); i++) {
+                headerOperations(rule.route().get(i).headers(), path + ".route[" + i + "].headers");
+            }
             HttpRewrite rewrite = rule.rewrite();
             if (rewrite != null) {
                 if (redirect != null) {
@@ -228,6 +233,33 @@ public final class Validator {
                         > MAX_DIRECT_RESPONSE_BODY) {
                     error(direct.location(), path + ".directResponse.body: larger than 1 MiB, the limit Envoy is"
                             + " given (max_direct_response_body_size_bytes)");
+                }
+            }
+        }
+
+        /** Header names must be tokens; pseudo-headers and host may only be set as the request's authority. */
+        private void headerOperations(HeaderOperations ops, String path) {
+            if (ops == null) {
+                return;
+            }
+            checkNames(ops.requestSet().keySet(), path + ".request.set", true, ops.location());
+            checkNames(ops.requestAdd().keySet(), path + ".request.add", true, ops.location());
+            checkNames(ops.requestRemove(), path + ".request.remove", false, ops.location());
+            checkNames(ops.responseSet().keySet(), path + ".response.set", false, ops.location());
+            checkNames(ops.responseAdd().keySet(), path + ".response.add", false, ops.location());
+            checkNames(ops.responseRemove(), path + ".response.remove", false, ops.location());
+        }
+
+        private void checkNames(java.util.Collection<String> names, String path, boolean authorityAllowed,
+                                SourceLocation at) {
+            for (String name : names) {
+                String lower = name.toLowerCase(java.util.Locale.ROOT);
+                boolean authority = lower.equals("host") || lower.equals(":authority");
+                if (authority && !authorityAllowed) {
+                    error(at, path + ": '" + name + "' cannot be changed here; only request set/add may rewrite"
+                            + " the authority");
+                } else if (!authority && (name.startsWith(":") || !HEADER_NAME.matcher(name).matches())) {
+                    error(at, path + ": '" + name + "' is not a header name that can be changed");
                 }
             }
         }

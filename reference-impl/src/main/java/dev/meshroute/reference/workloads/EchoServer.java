@@ -56,6 +56,8 @@ public final class EchoServer implements AutoCloseable {
 
     /** A request header asking the pod to answer only after this many milliseconds (at most 60 s). */
     public static final String DELAY_HEADER = "x-echo-delay-ms";
+    /** A response header naming the pod, so response header operations have an upstream header to act on. */
+    public static final String POD_HEADER = "x-echo-pod";
     private static final long MAX_DELAY_MILLIS = 60_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -243,6 +245,7 @@ public final class EchoServer implements AutoCloseable {
                     head.protocolVersion(), HttpResponseStatus.OK, Unpooled.wrappedBuffer(json));
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .set(POD_HEADER, podName)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
             boolean keepAlive = HttpUtil.isKeepAlive(head);
             HttpUtil.setKeepAlive(response, keepAlive);

@@ -325,7 +325,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"retries: {attempts: 3}", "mirror: {host: other}",
-            "corsPolicy: {allowOrigins: [{exact: a}]}", "headers: {request: {set: {x: y}}}"})
+            "corsPolicy: {allowOrigins: [{exact: a}]}"})
     void loadText_istioFieldNotImplemented_rejectsTheResourceSayingSo(String field) {
         String text = vs("my-app-vs", SIMPLE_VS_HTTP + "  " + field + "\n");
         String name = field.substring(0, field.indexOf(':'));

@@ -524,7 +524,13 @@ public final class RouteTable implements Router {
             return 0;
         }
         long[] cumulative = mutatedWeights(route.cumulativeWeights());
-        long selected = Long.remainderUnsigned(randomValue(route, request), cumulative[cumulative.length - 1]);
+        long random = randomValue(route, request);
+        long total = route.cumulativeWeights()[route.cumulativeWeights().length - 1];
+        long selected = mutant == Mutant.WEIGHTS_OFF_BY_5_POINTS
+                // the same position in the 20-times finer intervals: random % total scaled, plus a finer digit
+                ? Long.remainderUnsigned(random, total) * 20
+                        + Long.remainderUnsigned(Long.divideUnsigned(random, total), 20)
+                : Long.remainderUnsigned(random, total);
         for (int i = 0; i < cumulative.length; i++) {
             if (selected < cumulative[i]) {
                 return i;
@@ -542,10 +548,11 @@ public final class RouteTable implements Router {
                 out[i] = (i + 1) * total / k;
             }
         } else if (mutant == Mutant.WEIGHTS_OFF_BY_5_POINTS) {
-            // the first interval loses 5 points of the total, the last gains them, the others only move
-            long shift = total * 5 / 100;
-            for (int i = 0; i < k - 1; i++) {
-                out[i] = Math.max(0, cumulative[i] - shift);
+            // the first interval loses 5 points of the total, the last gains them, the others only move; the
+            // intervals are scaled by 20 so that 5 points is a whole number even for weights like 1 and 3
+            long shift = total;
+            for (int i = 0; i < k; i++) {
+                out[i] = i == k - 1 ? total * 20 : Math.max(0, cumulative[i] * 20 - shift);
             }
         }
         return out;

@@ -50,7 +50,7 @@ Feature: Fault injection: aborts and delays the proxy makes up
     And every one of 100 more such requests is served by version "v1"
 
   # Source: SEMANTICS.md 4.6 (percentage.value -> FractionalPercent per million; each request independently).
-  @weights
+  # Judged like a weighted split, by the same exact binomial check.
   Scenario: An abort for 30% of requests fails about 30% of them
     Given the configuration:
       """

@@ -76,6 +76,39 @@ Feature: Rule order: the first matching rule wins
     Then it is served by version "v1"
     And every one of 50 more such requests is served by version "v1"
 
+  # Source: SEMANTICS.md 1.1 (route.go BuildHTTPRoutesForVirtualService: generation stops after a rule without
+  # match, and after a match entry that is a catch-all, so later rules never even reach the proxy). No request
+  # can tell (they could never match), so this looks at the routes the proxy was sent.
+  @route-inspection
+  Scenario Outline: Nothing after a catch-all is sent to the proxy
+    Given the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: my-app
+      spec:
+        hosts: [my-app]
+        http:
+        - name: first
+          match: [{uri: {exact: /a}}]
+          route: [{destination: {host: my-app, subset: v2}}]
+        - name: catch-all
+          <catch-all>
+          route: [{destination: {host: my-app, subset: v1}}]
+        - name: special
+          match: [{uri: {exact: /special}}]
+          route: [{destination: {host: my-app, subset: v2}}]
+      """
+    Then the proxy holds the routes "<routes>" for "my-app"
+
+    Examples:
+      | catch-all                                                      | routes                   |
+      |                                                                | first, catch-all         |
+      | match: [{uri: {prefix: /}}, {headers: {x-a: {exact: "1"}}}]    | first, catch-all         |
+      | match: [{uri: {regex: ".*"}}]                                  | first, catch-all         |
+      | match: [{uri: {prefix: /}, headers: {x-a: {exact: "1"}}}]      | first, catch-all, special |
+
   # Source: SEMANTICS.md 1.1 (IsCatchAllRoute: only a "/" prefix WITHOUT header or query conditions is a
   # catch-all; method, authority and scheme are header conditions too).
   Scenario Outline: A "/" prefix with a header condition is not a catch-all; later rules still apply

@@ -38,10 +38,7 @@ class MutantCatalogueCheck {
      * Mutants no request can tell apart from the reference today, each with the reason. They are
      * reported as survivors, apart from the failures, until a scenario can kill them.
      */
-    static final Map<Mutant, String> NOT_KILLABLE_YET = Map.of(
-            Mutant.NO_CATCH_ALL_CUT, "on a sidecar, routes after a catch-all can never match (Envoy takes the first"
-                    + " match), so generating them changes no answer; gateway VirtualService merging, which moves"
-                    + " catch-alls last (issue #5), will make it observable");
+    static final Map<Mutant, String> NOT_KILLABLE_YET = Map.of();
 
     private record Row(Mutant mutant, int scenarios, List<String> killedBy) {
     }

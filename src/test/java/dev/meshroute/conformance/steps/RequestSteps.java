@@ -77,6 +77,13 @@ public final class RequestSteps {
         assertEquals(flag, r.responseFlags(), () -> "x-response-flags of " + world.lastRequest + "; got " + r);
     }
 
+    @Then("the proxy holds the routes {string} for {string}")
+    public void proxyHoldsRoutes(String names, String host) {
+        world.ensureApplied();
+        List<String> expected = List.of(names.split(",\\s*"));
+        assertEquals(expected, world.target.routeNames(host), () -> "routes the proxy holds for Host " + host);
+    }
+
     @Then("the proxy answers {int} with location {string}")
     public void proxyRedirects(int status, String location) {
         Exchange.Response r = world.lastResponse;

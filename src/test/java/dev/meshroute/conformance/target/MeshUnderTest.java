@@ -28,6 +28,14 @@ public interface MeshUnderTest extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The names of the routes, in order, that the proxy holds for requests with this Host: the translation
+     * itself, for targets with the {@code route-inspection} capability (empty list: no virtual host).
+     */
+    default List<String> routeNames(String host) {
+        throw new UnsupportedOperationException(name() + " does not expose its routes (route-inspection)");
+    }
+
     String version();
 
     Set<String> capabilities();

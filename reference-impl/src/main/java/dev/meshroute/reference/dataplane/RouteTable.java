@@ -301,6 +301,15 @@ public final class RouteTable implements Router {
         return null;
     }
 
+    /**
+     * The names of the routes, in order, of the virtual host a request with this Host would use (empty when
+     * no virtual host matches): what the proxy was told, for checks on the translation itself.
+     */
+    public List<String> routeNames(String authority) {
+        CompiledHost host = findVirtualHost(authority);
+        return host == null ? List.of() : host.routes().stream().map(CompiledRoute::name).toList();
+    }
+
     @Override
     public RouteDecision route(HttpRequestHead request) {
         CompiledHost host = findVirtualHost(request.authority());

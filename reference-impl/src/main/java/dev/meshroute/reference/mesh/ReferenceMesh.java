@@ -7,6 +7,7 @@ import dev.meshroute.reference.dataplane.AdsClient;
 import dev.meshroute.reference.dataplane.ProxyServer;
 import dev.meshroute.reference.dataplane.RandomSource;
 import dev.meshroute.reference.dataplane.RouteDecision;
+import dev.meshroute.reference.dataplane.RouteTable;
 import dev.meshroute.reference.dataplane.Router;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.MeshConfig;
@@ -123,6 +124,11 @@ public final class ReferenceMesh implements AutoCloseable {
      */
     public synchronized void forgetConfig() {
         store = new ConfigStore();
+    }
+
+    /** The route names the sidecar holds for a Host, in order (see {@link RouteTable#routeNames}). */
+    public List<String> sidecarRouteNames(String authority) {
+        return router instanceof RouteTable table ? table.routeNames(authority) : List.of();
     }
 
     /** True once the sidecar has ACKed {@code version} for every resource type: it routes by it now. */

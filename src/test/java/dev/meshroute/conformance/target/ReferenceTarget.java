@@ -17,7 +17,7 @@ public final class ReferenceTarget implements MeshUnderTest {
 
     /** What the reference implements; targets fed by the reference control plane start from this. */
     public static final Set<String> CAPABILITIES = Set.of("rule-order", "header-regex", "weights",
-                    "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "route-inspection",
+                    "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
                     "http-query");

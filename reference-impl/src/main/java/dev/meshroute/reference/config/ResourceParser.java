@@ -1,5 +1,6 @@
 package dev.meshroute.reference.config;
 
+import dev.meshroute.reference.model.CorsPolicy;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
@@ -40,10 +41,10 @@ final class ResourceParser {
     private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
-            "directResponse", "rewrite", "timeout", "fault", "headers");
+            "directResponse", "rewrite", "timeout", "fault", "headers", "corsPolicy");
     private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate",
             "retries", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
-            "mirror_percent", "corsPolicy");
+            "mirror_percent");
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
             "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
             "gateways", "statPrefix");
@@ -183,7 +184,37 @@ final class ResourceParser {
                 directResponse(f.get("directResponse"), path + ".directResponse"),
                 rewrite(f.get("rewrite"), path + ".rewrite"), duration(f.get("timeout"), path + ".timeout"),
                 fault(f.get("fault"), path + ".fault"), headerOperations(f.get("headers"), path + ".headers"),
-                yaml.at(node));
+                cors(f.get("corsPolicy"), path + ".corsPolicy"), yaml.at(node));
+    }
+
+    private CorsPolicy cors(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "CorsPolicy", List.of("allowOrigins", "allowOrigin",
+                "allowMethods", "allowHeaders", "exposeHeaders", "maxAge", "allowCredentials"),
+                List.of("unmatchedPreflights"));
+        List<StringMatch> origins = new ArrayList<>();
+        List<Node> originNodes = yaml.list(f.get("allowOrigins"), path + ".allowOrigins");
+        for (int i = 0; i < originNodes.size(); i++) {
+            StringMatch m = stringMatch(originNodes.get(i), path + ".allowOrigins[" + i + "]");
+            if (m != null) {
+                origins.add(m);
+            }
+        }
+        // the deprecated allowOrigin is a list of exact origins
+        for (String exact : yaml.stringList(f.get("allowOrigin"), path + ".allowOrigin")) {
+            origins.add(new StringMatch(StringMatch.Kind.EXACT, exact, yaml.at(f.get("allowOrigin"))));
+        }
+        Long maxAge = duration(f.get("maxAge"), path + ".maxAge");
+        if (maxAge != null && maxAge % 1000 != 0) {
+            error(yaml.at(f.get("maxAge")), path + ".maxAge: only whole seconds are allowed");
+        }
+        return new CorsPolicy(origins, yaml.stringList(f.get("allowMethods"), path + ".allowMethods"),
+                yaml.stringList(f.get("allowHeaders"), path + ".allowHeaders"),
+                yaml.stringList(f.get("exposeHeaders"), path + ".exposeHeaders"),
+                maxAge == null ? null : maxAge / 1000, yaml.bool(f.get("allowCredentials"),
+                path + ".allowCredentials"), yaml.at(node));
     }
 
     private HeaderOperations headerOperations(Node node, String path) {

@@ -8,6 +8,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
@@ -48,8 +49,50 @@ public final class RouteTable implements Router {
                                  List<String> clusters, long[] cumulativeWeights, String randomValueHeader,
                                  long timeoutMillis, Fault fault, HeaderMutation requestHeaders,
                                  HeaderMutation responseHeaders, List<HeaderMutation> clusterRequestHeaders,
-                                 List<HeaderMutation> clusterResponseHeaders) {
+                                 List<HeaderMutation> clusterResponseHeaders, Cors cors) {
     }
+
+    /** Envoy's CORS filter for one route: allowed origins, and what a preflight is answered with. */
+    private record Cors(List<StringMatcher> origins, Map<String, String> preflightHeaders,
+                        Map<String, String> responseHeaders) {
+
+        static Cors of(Route r) {
+            Any config = r.getTypedPerFilterConfigMap().get(CORS_FILTER);
+            if (config == null) {
+                return null;
+            }
+            try {
+                CorsPolicy p = config.unpack(CorsPolicy.class);
+                List<StringMatcher> origins = p.getAllowOriginStringMatchList().stream()
+                        .map(m -> StringMatcher.compile(m, Mutant.NONE)).toList();
+                Map<String, String> preflight = new java.util.LinkedHashMap<>();
+                putIfNotEmpty(preflight, "access-control-allow-methods", p.getAllowMethods());
+                putIfNotEmpty(preflight, "access-control-allow-headers", p.getAllowHeaders());
+                putIfNotEmpty(preflight, "access-control-max-age", p.getMaxAge());
+                Map<String, String> response = new java.util.LinkedHashMap<>();
+                putIfNotEmpty(response, "access-control-expose-headers", p.getExposeHeaders());
+                if (p.getAllowCredentials().getValue()) {
+                    preflight.put("access-control-allow-credentials", "true");
+                    response.put("access-control-allow-credentials", "true");
+                }
+                return new Cors(origins, preflight, response);
+            } catch (InvalidProtocolBufferException e) {
+                throw new XdsRejection("route '" + r.getName() + "': the CORS policy cannot be decoded");
+            }
+        }
+
+        private static void putIfNotEmpty(Map<String, String> m, String name, String value) {
+            if (!value.isEmpty()) {
+                m.put(name, value);
+            }
+        }
+
+        boolean allows(String origin) {
+            return origin != null && origins.stream().anyMatch(o -> o.matches(origin));
+        }
+    }
+
+    static final String CORS_FILTER = "envoy.filters.http.cors";
 
     /**
      * Envoy's fault filter, per route: each part applies to a share of requests, in parts per million
@@ -194,14 +237,16 @@ public final class RouteTable implements Router {
                 .toList();
         if (r.hasRedirect()) {
             return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
-                    new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of());
+                    new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
+                    null);
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
             String body = d.hasBody() ? d.getBody().getInlineString() : "";
             return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
-                    new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of());
+                    new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
+                    null);
         }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
@@ -247,7 +292,7 @@ public final class RouteTable implements Router {
                 r.getRoute().hasTimeout() ? Durations.toMillis(r.getRoute().getTimeout()) : 0, Fault.of(r),
                 HeaderMutation.compile(r.getRequestHeadersToAddList(), r.getRequestHeadersToRemoveList()),
                 HeaderMutation.compile(r.getResponseHeadersToAddList(), r.getResponseHeadersToRemoveList()),
-                clusterRequest, clusterResponse);
+                clusterRequest, clusterResponse, Cors.of(r));
     }
 
     private static Rewrite rewrite(Route r) {
@@ -443,6 +488,25 @@ public final class RouteTable implements Router {
         if (route.redirect() != null) {
             return redirect(route.name(), route.redirect(), request, mutant);
         }
+        HeaderMutation corsHeaders = HeaderMutation.NONE;
+        if (route.cors() != null) {
+            List<String> origins = request.headerValues("origin");
+            String origin = origins.isEmpty() ? null : origins.get(0);
+            if (route.cors().allows(origin)) {
+                if (request.method().equals("OPTIONS")
+                        && !request.headerValues("access-control-request-method").isEmpty()) {
+                    // a preflight from an allowed origin is answered here and never forwarded
+                    Map<String, String> headers = new java.util.LinkedHashMap<>();
+                    headers.put("access-control-allow-origin", origin);
+                    headers.putAll(route.cors().preflightHeaders());
+                    return new RouteDecision.LocalReply(route.name(), 200, "", null, headers);
+                }
+                List<HeaderMutation.Op> ops = new ArrayList<>();
+                ops.add(new HeaderMutation.Op("access-control-allow-origin", origin, false));
+                route.cors().responseHeaders().forEach((k, v) -> ops.add(new HeaderMutation.Op(k, v, false)));
+                corsHeaders = new HeaderMutation(ops, List.of());
+            }
+        }
         long delay = 0;
         Fault fault = route.fault();
         if (fault != null) {
@@ -458,7 +522,8 @@ public final class RouteTable implements Router {
         RouteDecision decision = decideCluster(route.name(), route.clusters().get(picked));
         // Envoy evaluates a weighted cluster's header operations first, then the route's
         HeaderMutation requestHeaders = route.clusterRequestHeaders().get(picked).then(route.requestHeaders());
-        HeaderMutation responseHeaders = route.clusterResponseHeaders().get(picked).then(route.responseHeaders());
+        HeaderMutation responseHeaders = route.clusterResponseHeaders().get(picked).then(route.responseHeaders())
+                .then(corsHeaders);
         if (decision instanceof RouteDecision.Forward f && (route.rewrite() != null || route.timeoutMillis() > 0
                 || delay > 0 || !requestHeaders.isEmpty() || !responseHeaders.isEmpty())) {
             return new RouteDecision.Forward(f.routeName(), f.cluster(), f.endpoint(), f.podName(),

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                         HttpRedirect redirect, HttpDirectResponse directResponse, HttpRewrite rewrite,
-                        Long timeoutMillis, HttpFault fault, HeaderOperations headers, SourceLocation location) {
+                        Long timeoutMillis, HttpFault fault, HeaderOperations headers, CorsPolicy corsPolicy,
+                        SourceLocation location) {
 
     public HttpRoute {
         match = List.copyOf(match);
@@ -19,6 +20,6 @@ public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRout
     /** A rule that forwards to {@code route}. */
     public HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                      SourceLocation location) {
-        this(name, match, route, null, null, null, null, null, null, location);
+        this(name, match, route, null, null, null, null, null, null, null, location);
     }
 }

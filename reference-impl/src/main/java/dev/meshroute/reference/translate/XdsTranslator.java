@@ -3,6 +3,7 @@ package dev.meshroute.reference.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
+import dev.meshroute.reference.model.CorsPolicy;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.Hosts;
 import dev.meshroute.reference.model.HeaderOperations;
@@ -144,7 +145,10 @@ public final class XdsTranslator {
         HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
                 .setStatPrefix("outbound_0.0.0.0_" + port)
                 .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(String.valueOf(port)))
-                // the fault filter sits before the router, so an aborted request never reaches a cluster
+                // Istio's order: CORS, then fault, then the router; an aborted request never reaches a cluster
+                .addHttpFilters(HttpFilter.newBuilder().setName(CORS_FILTER)
+                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors
+                                .getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder().setName(FAULT_FILTER)
                         .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
@@ -407,6 +411,9 @@ public final class XdsTranslator {
             r.putTypedPerFilterConfig(FAULT_FILTER, Any.pack(fault(rule.fault(),
                     options.mutant() == Mutant.FAULT_WITHOUT_PERCENTAGE_APPLIES_TO_ALL ? 100.0 : null)));
         }
+        if (rule.corsPolicy() != null) {
+            r.putTypedPerFilterConfig(CORS_FILTER, Any.pack(cors(rule.corsPolicy())));
+        }
         // TranslateHeadersOperations: the rule's operations, then (for a single destination) the destination's
         addHeaderOperations(r, rule.headers());
         if (rule.route().size() == 1) {
@@ -476,6 +483,26 @@ public final class XdsTranslator {
     }
 
     static final String FAULT_FILTER = "envoy.filters.http.fault";
+    static final String CORS_FILTER = "envoy.filters.http.cors";
+
+    /** {@code TranslateCORSPolicy}: origins as string matchers, lists joined with ",", max age in seconds. */
+    static io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy cors(CorsPolicy in) {
+        var out = io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.newBuilder()
+                .setAllowMethods(String.join(",", in.allowMethods()))
+                .setAllowHeaders(String.join(",", in.allowHeaders()))
+                .setExposeHeaders(String.join(",", in.exposeHeaders()))
+                .setFilterEnabled(io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent.newBuilder()
+                        .setDefaultValue(FractionalPercent.newBuilder().setNumerator(100)
+                                .setDenominator(FractionalPercent.DenominatorType.HUNDRED)));
+        in.allowOrigins().forEach(o -> out.addAllowOriginStringMatch(stringMatcher(o)));
+        if (in.maxAgeSeconds() != null) {
+            out.setMaxAge(String.valueOf(in.maxAgeSeconds()));
+        }
+        if (in.allowCredentials() != null) {
+            out.setAllowCredentials(com.google.protobuf.BoolValue.of(in.allowCredentials()));
+        }
+        return out.build();
+    }
 
     /**
      * {@code TranslateFault}: each percentage becomes parts per million; an omitted percentage becomes 0, so

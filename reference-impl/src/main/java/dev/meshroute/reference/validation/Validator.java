@@ -197,6 +197,18 @@ public final class Validator {
             for (int i = 0; i < rule.route().size(); i++) {
                 headerOperations(rule.route().get(i).headers(), path + ".route[" + i + "].headers");
             }
+            if (rule.corsPolicy() != null) {
+                List<StringMatch> origins = rule.corsPolicy().allowOrigins();
+                for (int i = 0; i < origins.size(); i++) {
+                    StringMatch o = origins.get(i);
+                    String at = path + ".corsPolicy.allowOrigins[" + i + "]";
+                    if (o.kind() == StringMatch.Kind.PRESENT || o.value().isEmpty()) {
+                        error(o.location(), at + ": an origin needs a non-empty exact, prefix or regex");
+                    } else {
+                        stringMatch(o, at, false);
+                    }
+                }
+            }
             HttpRewrite rewrite = rule.rewrite();
             if (rewrite != null) {
                 if (redirect != null) {

@@ -6,16 +6,15 @@ import dev.meshroute.reference.controlplane.ControlPlane;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.model.Service;
-import dev.meshroute.reference.model.Workload;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.translate.ClientProxy;
 import dev.meshroute.reference.translate.GrpcListeners;
 import dev.meshroute.reference.translate.XdsResources;
 import dev.meshroute.reference.translate.XdsTranslator;
 import dev.meshroute.reference.workloads.GrpcEchoServer;
+import dev.meshroute.reference.workloads.PodSet;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,11 @@ public final class ProxylessMesh implements AutoCloseable {
 
     private final ClientProxy client = ClientProxy.DEFAULT;
     private final ControlPlane controlPlane;
-    private final Map<String, GrpcEchoServer> pods = new LinkedHashMap<>();
+    private final PodSet pods = new PodSet(pod -> {
+        GrpcEchoServer server = new GrpcEchoServer(pod.name(), pod.namespace(), pod.labels());
+        server.start();
+        return server;
+    });
     private ConfigStore store = new ConfigStore();
 
     /** @param xdsBind where the control plane serves ADS (port 0: any free port) */
@@ -73,7 +76,7 @@ public final class ProxylessMesh implements AutoCloseable {
      */
     public synchronized Applied apply(ConfigLoader.LoadResult load, UnaryOperator<XdsResources> edit) {
         ConfigStore.Outcome outcome = store.apply(load);
-        List<Pod> running = reconcilePods(outcome.config());
+        List<Pod> running = pods.reconcile(outcome.config());
         List<Service> services = services(outcome.config());
         XdsResources resources = edit.apply(GrpcListeners.forProxylessClients(
                 XdsTranslator.translate(outcome.config(), running, client, XdsTranslator.Options.ISTIOD),
@@ -95,40 +98,9 @@ public final class ProxylessMesh implements AutoCloseable {
         return List.copyOf(byHost.values());
     }
 
-    private List<Pod> reconcilePods(MeshConfig config) {
-        Map<String, Pod> wanted = new LinkedHashMap<>();
-        for (Workload w : config.workloads()) {
-            for (int i = 0; i < w.replicas(); i++) {
-                String name = w.kind().equals("Pod") ? w.meta().name() : w.meta().name() + "-" + i;
-                wanted.put(w.meta().namespace() + "/" + name,
-                        new Pod(name, w.meta().namespace(), w.podLabels(), null));
-            }
-        }
-        pods.entrySet().removeIf(e -> {
-            Pod want = wanted.get(e.getKey());
-            if (want == null || !want.labels().equals(e.getValue().labels())) {
-                e.getValue().close();
-                return true;
-            }
-            return false;
-        });
-        List<Pod> running = new ArrayList<>();
-        for (Map.Entry<String, Pod> e : wanted.entrySet()) {
-            Pod p = e.getValue();
-            GrpcEchoServer server = pods.computeIfAbsent(e.getKey(), k -> {
-                GrpcEchoServer s = new GrpcEchoServer(p.name(), p.namespace(), p.labels());
-                s.start();
-                return s;
-            });
-            running.add(new Pod(p.name(), p.namespace(), p.labels(), server.address()));
-        }
-        return running;
-    }
-
     @Override
     public synchronized void close() {
         controlPlane.close();
-        pods.values().forEach(GrpcEchoServer::close);
-        pods.clear();
+        pods.close();
     }
 }

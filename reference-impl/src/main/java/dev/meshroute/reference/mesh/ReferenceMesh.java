@@ -11,18 +11,15 @@ import dev.meshroute.reference.dataplane.RouteTable;
 import dev.meshroute.reference.dataplane.Router;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.MeshConfig;
-import dev.meshroute.reference.model.Workload;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.translate.ClientProxy;
 import dev.meshroute.reference.translate.XdsResources;
 import dev.meshroute.reference.translate.XdsTranslator;
 import dev.meshroute.reference.workloads.EchoServer;
+import dev.meshroute.reference.workloads.PodSet;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,7 +46,11 @@ public final class ReferenceMesh implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdsClient ads;
     private final ClientProxy client = ClientProxy.DEFAULT;
-    private final Map<String, EchoServer> pods = new LinkedHashMap<>();
+    private final PodSet pods = new PodSet(pod -> {
+        EchoServer server = new EchoServer(pod.name(), pod.namespace(), pod.labels());
+        server.start();
+        return server;
+    });
     private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
     private final XdsTranslator.Options translation;
     private volatile UnaryOperator<XdsResources> xdsDecorator = UnaryOperator.identity();
@@ -104,7 +105,7 @@ public final class ReferenceMesh implements AutoCloseable {
     /** Replaces the mesh's configuration with what {@code load} read, starts and stops pods, and pushes xDS. */
     public synchronized Applied apply(ConfigLoader.LoadResult load) {
         ConfigStore.Outcome outcome = store.apply(load);
-        List<Pod> running = reconcilePods(outcome.config());
+        List<Pod> running = pods.reconcile(outcome.config());
         String version = controlPlane.publish(xdsDecorator.apply(
                 XdsTranslator.translate(outcome.config(), running, client, translation)));
         return new Applied(version, outcome.config(), outcome.diagnostics());
@@ -136,42 +137,11 @@ public final class ReferenceMesh implements AutoCloseable {
         return controlPlane.isLive(NODE_ID, version);
     }
 
-    private List<Pod> reconcilePods(MeshConfig config) {
-        Map<String, Pod> wanted = new LinkedHashMap<>();
-        for (Workload w : config.workloads()) {
-            for (int i = 0; i < w.replicas(); i++) {
-                String name = w.kind().equals("Pod") ? w.meta().name() : w.meta().name() + "-" + i;
-                wanted.put(w.meta().namespace() + "/" + name,
-                        new Pod(name, w.meta().namespace(), w.podLabels(), null));
-            }
-        }
-        pods.entrySet().removeIf(e -> {
-            Pod want = wanted.get(e.getKey());
-            if (want == null || !want.labels().equals(e.getValue().labels())) {
-                e.getValue().close();
-                return true;
-            }
-            return false;
-        });
-        List<Pod> running = new ArrayList<>();
-        for (Map.Entry<String, Pod> e : wanted.entrySet()) {
-            Pod p = e.getValue();
-            EchoServer server = pods.computeIfAbsent(e.getKey(), k -> {
-                EchoServer s = new EchoServer(p.name(), p.namespace(), p.labels());
-                s.start();
-                return s;
-            });
-            running.add(new Pod(p.name(), p.namespace(), p.labels(), server.address()));
-        }
-        return running;
-    }
-
     @Override
     public synchronized void close() {
         ads.close();
         proxy.close();
         controlPlane.close();
-        pods.values().forEach(EchoServer::close);
-        pods.clear();
+        pods.close();
     }
 }

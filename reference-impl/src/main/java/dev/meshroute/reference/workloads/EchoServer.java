@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code path} (the request target, query included), {@code host} (the Host header, or null) and
  * {@code headers} (lower-cased name to its values in arrival order). Request bodies are read and ignored.
  */
-public final class EchoServer implements AutoCloseable {
+public final class EchoServer implements PodServer {
 
     /** A request header asking the pod to answer only after this many milliseconds (at most 60 s). */
     public static final String DELAY_HEADER = "x-echo-delay-ms";

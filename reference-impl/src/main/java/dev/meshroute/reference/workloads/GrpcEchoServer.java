@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * whose messages are raw bytes, so {@code /meshroute.Echo/Echo} and any other path are answered alike; the request
  * message is read and ignored.
  */
-public final class GrpcEchoServer implements AutoCloseable {
+public final class GrpcEchoServer implements PodServer {
 
     /** The method a client calls when it has no path of its own to send. */
     public static final String ECHO_METHOD = "meshroute.Echo/Echo";

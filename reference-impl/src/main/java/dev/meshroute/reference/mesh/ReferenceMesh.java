@@ -85,11 +85,6 @@ public final class ReferenceMesh implements AutoCloseable {
                 table -> router = table, translation.mutant()).start();
     }
 
-    public static ReferenceMesh startOnLoopback() {
-        return new ReferenceMesh(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-                RandomSource.THREAD_LOCAL);
-    }
-
     public int proxyPort() {
         return proxy.port();
     }

@@ -36,6 +36,15 @@ public interface MeshUnderTest extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not expose its routes (route-inspection)");
     }
 
+    /**
+     * The requests the running pods in {@code namespace} with all of {@code labels} have received, each as the pod
+     * describes it (path, host, headers, ...), for targets with the {@code mirror} capability: a mirrored copy is
+     * seen only by the pod it reaches.
+     */
+    default List<java.util.Map<String, Object>> receivedRequests(String namespace, java.util.Map<String, String> labels) {
+        throw new UnsupportedOperationException(name() + " cannot show what its pods received (mirror)");
+    }
+
     String version();
 
     Set<String> capabilities();

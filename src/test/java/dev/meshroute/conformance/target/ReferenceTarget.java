@@ -20,7 +20,7 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
-                    "http-query");
+                    "http-query", "retries", "mirror");
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;
@@ -67,6 +67,11 @@ public final class ReferenceTarget implements MeshUnderTest {
     @Override
     public Exchange.Response send(Exchange.Request request) {
         return client.send(request);
+    }
+
+    @Override
+    public List<java.util.Map<String, Object>> receivedRequests(String namespace, java.util.Map<String, String> labels) {
+        return mesh.receivedRequests(namespace, labels);
     }
 
     @Override

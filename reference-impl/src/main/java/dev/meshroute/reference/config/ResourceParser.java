@@ -8,7 +8,9 @@ import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpMirror;
 import dev.meshroute.reference.model.HttpRedirect;
+import dev.meshroute.reference.model.HttpRetry;
 import dev.meshroute.reference.model.HttpRewrite;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
@@ -41,10 +43,9 @@ final class ResourceParser {
     private static final List<String> VS_FIELDS = List.of("hosts", "gateways", "http", "exportTo");
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
-            "directResponse", "rewrite", "timeout", "fault", "headers", "corsPolicy");
-    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate",
-            "retries", "mirror", "mirrors", "mirrorPercentage", "mirrorPercent",
-            "mirror_percent");
+            "directResponse", "rewrite", "timeout", "fault", "headers", "corsPolicy", "retries", "mirror", "mirrors",
+            "mirrorPercentage", "mirrorPercent", "mirror_percent");
+    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate");
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
             "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
             "gateways", "statPrefix");
@@ -184,7 +185,75 @@ final class ResourceParser {
                 directResponse(f.get("directResponse"), path + ".directResponse"),
                 rewrite(f.get("rewrite"), path + ".rewrite"), duration(f.get("timeout"), path + ".timeout"),
                 fault(f.get("fault"), path + ".fault"), headerOperations(f.get("headers"), path + ".headers"),
-                cors(f.get("corsPolicy"), path + ".corsPolicy"), yaml.at(node));
+                cors(f.get("corsPolicy"), path + ".corsPolicy"), retries(f.get("retries"), path + ".retries"),
+                legacyMirror(f, path), mirrors(f.get("mirrors"), path + ".mirrors"), yaml.at(node));
+    }
+
+    private HttpRetry retries(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        Map<String, Node> f = yaml.fields(node, path, "HTTPRetry", List.of("attempts", "perTryTimeout", "retryOn",
+                "retryRemoteLocalities", "retryIgnorePreviousHosts", "backoff"), List.of());
+        return new HttpRetry(yaml.integer(f.get("attempts"), path + ".attempts"),
+                duration(f.get("perTryTimeout"), path + ".perTryTimeout"),
+                yaml.string(f.get("retryOn"), path + ".retryOn"),
+                yaml.bool(f.get("retryRemoteLocalities"), path + ".retryRemoteLocalities"),
+                yaml.bool(f.get("retryIgnorePreviousHosts"), path + ".retryIgnorePreviousHosts"),
+                duration(f.get("backoff"), path + ".backoff"), yaml.at(node));
+    }
+
+    /** {@code mirror} with {@code mirrorPercentage} or the deprecated integer {@code mirrorPercent}. */
+    private HttpMirror legacyMirror(Map<String, Node> rule, String path) {
+        Node mirror = rule.get("mirror");
+        Node percentage = rule.get("mirrorPercentage");
+        Node percent = rule.get("mirrorPercent") != null ? rule.get("mirrorPercent") : rule.get("mirror_percent");
+        if (mirror == null) {
+            if (percentage != null || percent != null) {
+                error(yaml.at(percentage != null ? percentage : percent), path + ": a mirror percentage needs"
+                        + " 'mirror'; without it nothing is mirrored (use 'mirrors' with a percentage each)");
+            }
+            return null;
+        }
+        Double value = null;
+        if (percentage != null) {
+            value = percentValue(percentage, path + ".mirrorPercentage");
+        } else if (percent != null) {
+            Integer p = yaml.integer(percent, path + ".mirrorPercent");
+            value = p == null ? null : p.doubleValue();
+        }
+        return new HttpMirror(destination(mirror, path + ".mirror"), value, yaml.at(mirror));
+    }
+
+    private List<HttpMirror> mirrors(Node node, String path) {
+        List<HttpMirror> out = new ArrayList<>();
+        List<Node> nodes = yaml.list(node, path);
+        for (int i = 0; i < nodes.size(); i++) {
+            String at = path + "[" + i + "]";
+            Map<String, Node> f = yaml.fields(nodes.get(i), at, "HTTPMirrorPolicy", List.of("destination",
+                    "percentage"), List.of());
+            Destination d = null;
+            if (f.get("destination") == null) {
+                error(yaml.at(nodes.get(i)), at + ".destination is required for mirrors");
+            } else {
+                d = destination(f.get("destination"), at + ".destination");
+            }
+            Double value = f.get("percentage") == null ? null : percentValue(f.get("percentage"), at + ".percentage");
+            out.add(new HttpMirror(d, value, yaml.at(nodes.get(i))));
+        }
+        return out;
+    }
+
+    /** A {@code Percent}: {@code {value: 12.5}}. */
+    private Double percentValue(Node node, String path) {
+        Map<String, Node> p = yaml.fields(node, path, "Percent", List.of("value"), List.of());
+        String value = yaml.string(p.get("value"), path + ".value");
+        try {
+            return value == null ? 0.0 : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            error(yaml.at(node), path + ".value: '" + value + "' is not a number");
+            return null;
+        }
     }
 
     private CorsPolicy cors(Node node, String path) {
@@ -408,18 +477,22 @@ final class ResourceParser {
         if (d == null) {
             error(yaml.at(node), path + ".destination is required");
         } else {
-            Map<String, Node> df = yaml.fields(d, path + ".destination", "Destination", DESTINATION_FIELDS, List.of());
-            Integer port = null;
-            if (df.get("port") != null) {
-                Map<String, Node> pf = yaml.fields(df.get("port"), path + ".destination.port", "PortSelector",
-                        List.of("number"), List.of());
-                port = yaml.integer(pf.get("number"), path + ".destination.port.number");
-            }
-            destination = new Destination(yaml.string(df.get("host"), path + ".destination.host"),
-                    yaml.string(df.get("subset"), path + ".destination.subset"), port, yaml.at(d));
+            destination = destination(d, path + ".destination");
         }
         return new HttpRouteDestination(destination, yaml.integer(f.get("weight"), path + ".weight"),
                 headerOperations(f.get("headers"), path + ".headers"), yaml.at(node));
+    }
+
+    private Destination destination(Node node, String path) {
+        Map<String, Node> df = yaml.fields(node, path, "Destination", DESTINATION_FIELDS, List.of());
+        Integer port = null;
+        if (df.get("port") != null) {
+            Map<String, Node> pf = yaml.fields(df.get("port"), path + ".port", "PortSelector",
+                    List.of("number"), List.of());
+            port = yaml.integer(pf.get("number"), path + ".port.number");
+        }
+        return new Destination(yaml.string(df.get("host"), path + ".host"),
+                yaml.string(df.get("subset"), path + ".subset"), port, yaml.at(node));
     }
 
     private DestinationRule destinationRule(ObjectMeta meta, SourceLocation at, Node spec) {

@@ -29,6 +29,12 @@ final class LocalReplies {
                 "UF");
     }
 
+    /** Envoy's answer when the upstream connection ends after the request was sent and before a response. */
+    static FullHttpResponse upstreamReset() {
+        return of(503, "upstream connect error or disconnect/reset before headers. reset reason: connection"
+                + " termination", "UC");
+    }
+
     /** Envoy's answer when the route timeout passes before the upstream response: 504, flag UT. */
     static FullHttpResponse upstreamTimeout() {
         return of(504, "upstream request timeout", "UT");

@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * The upstream side of one proxied exchange: sends a request on a pooled connection and hands back exactly one
- * response, the upstream's or a 503 UF local reply if the connection fails first.
+ * response, the upstream's or a 503 local reply if the connection fails first: UF when the request could not be
+ * sent, UC when the connection ended after it was sent.
  *
  * <p>It sits at the end of the upstream pipeline only for the exchange, then returns the connection to the pool
  * when both sides allow keep-alive.
@@ -34,6 +35,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
     private final boolean requestAllowsReuse;
     private final Consumer<FullHttpResponse> reply;
     private boolean finished;
+    private boolean written;
 
     private ProxyBackendHandler(UpstreamPool pool, InetSocketAddress endpoint, boolean requestAllowsReuse,
                                 Consumer<FullHttpResponse> reply) {
@@ -99,9 +101,11 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
             ProxyBackendHandler handler = new ProxyBackendHandler(pool, endpoint, requestAllowsReuse, reply);
             upstream.pipeline().addLast(handler);
             // A pooled connection can close between acquire and write, before this handler could see it close.
-            upstream.writeAndFlush(request).addListener((ChannelFuture written) -> {
-                if (!written.isSuccess()) {
-                    handler.fail(upstream, written.cause());
+            upstream.writeAndFlush(request).addListener((ChannelFuture write) -> {
+                if (write.isSuccess()) {
+                    handler.written = true;
+                } else {
+                    handler.fail(upstream, write.cause());
                 }
             });
         });
@@ -142,6 +146,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
         finished = true;
         upstream.close();
         LOG.log(Level.FINE, "upstream " + endpoint + " failed before a response", cause);
-        reply.accept(LocalReplies.upstreamFailure());
+        // once the request went out, Envoy calls it a connection termination (UC), before that a failure (UF)
+        reply.accept(written ? LocalReplies.upstreamReset() : LocalReplies.upstreamFailure());
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpContentException;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -134,13 +135,22 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, RouteDecision.Forward forward) {
-        ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
-                forward.timeoutMillis(), response -> {
-                    if (response.headers().get(LocalReplies.RESPONSE_FLAGS_HEADER) == null) {
-                        forward.responseHeaders().applyTo(response.headers()); // the upstream's answer only
-                    }
-                    relay(ctx, response);
-                });
+        for (InetSocketAddress mirror : forward.upstream().mirrors()) {
+            // request_mirror_policies: a fire-and-forget copy; its answer is dropped
+            FullHttpRequest copy = request.retainedDuplicate();
+            try {
+                ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), mirror, copy, 0,
+                        FullHttpResponse::release);
+            } finally {
+                copy.release();
+            }
+        }
+        new UpstreamAttempts(ctx.channel().eventLoop(), upstreams, router.get(), request, forward, response -> {
+            if (response.headers().get(LocalReplies.RESPONSE_FLAGS_HEADER) == null) {
+                forward.responseHeaders().applyTo(response.headers()); // the upstream's answer only
+            }
+            relay(ctx, response);
+        }).start();
     }
 
     private void relay(ChannelHandlerContext ctx, FullHttpResponse response) {

@@ -22,10 +22,33 @@ public sealed interface RouteDecision {
      */
     record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
                    String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
-                   HeaderMutation responseHeaders) implements RouteDecision {
+                   HeaderMutation responseHeaders, Upstream upstream) implements RouteDecision {
 
         public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName) {
-            this(routeName, cluster, endpoint, podName, null, null, 0, 0, HeaderMutation.NONE, HeaderMutation.NONE);
+            this(routeName, cluster, endpoint, podName, null, null, 0, 0, HeaderMutation.NONE, HeaderMutation.NONE,
+                    Upstream.NONE);
+        }
+
+        /** The same request to another endpoint of the same cluster (a retry). */
+        Forward to(InetSocketAddress other, String otherPod) {
+            return new Forward(routeName, cluster, other, otherPod, path, authority, timeoutMillis, delayMillis,
+                    requestHeaders, responseHeaders, upstream);
+        }
+    }
+
+    /**
+     * How the router talks to upstreams beyond the one endpoint: retries, the attempt count header and mirrors.
+     *
+     * @param retry             the route's retry policy, or null for none
+     * @param attemptCountHeader the virtual host's include_request_attempt_count: send x-envoy-attempt-count
+     * @param mirrors           endpoints that get a fire-and-forget copy of the request
+     */
+    record Upstream(RetryRule retry, boolean attemptCountHeader, java.util.List<InetSocketAddress> mirrors) {
+
+        public static final Upstream NONE = new Upstream(null, false, java.util.List.of());
+
+        public Upstream {
+            mirrors = java.util.List.copyOf(mirrors);
         }
     }
 

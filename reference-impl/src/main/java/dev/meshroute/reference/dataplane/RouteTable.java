@@ -49,7 +49,12 @@ public final class RouteTable implements Router {
                                  List<String> clusters, long[] cumulativeWeights, String randomValueHeader,
                                  long timeoutMillis, Fault fault, HeaderMutation requestHeaders,
                                  HeaderMutation responseHeaders, List<HeaderMutation> clusterRequestHeaders,
-                                 List<HeaderMutation> clusterResponseHeaders, Cors cors) {
+                                 List<HeaderMutation> clusterResponseHeaders, Cors cors, RetryRule retry,
+                                 List<Mirror> mirrors) {
+    }
+
+    /** A request_mirror_policy: the cluster that gets a copy, for this many requests per million. */
+    private record Mirror(String cluster, long perMillion) {
     }
 
     /** Envoy's CORS filter for one route: allowed origins, and what a preflight is answered with. */
@@ -113,19 +118,21 @@ public final class RouteTable implements Router {
                 throw new XdsRejection("route '" + r.getName() + "': the fault filter config cannot be decoded");
             }
         }
+    }
 
-        private static long perMillion(FractionalPercent p) {
-            return switch (p.getDenominator()) {
-                case HUNDRED -> p.getNumerator() * 10_000L;
-                case TEN_THOUSAND -> p.getNumerator() * 100L;
-                default -> p.getNumerator();
-            };
-        }
+    /** A FractionalPercent as parts per million. */
+    private static long perMillion(FractionalPercent p) {
+        return switch (p.getDenominator()) {
+            case HUNDRED -> p.getNumerator() * 10_000L;
+            case TEN_THOUSAND -> p.getNumerator() * 100L;
+            default -> p.getNumerator();
+        };
     }
 
     static final String FAULT_FILTER = "envoy.filters.http.fault";
 
-    private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes) {
+    private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes,
+                                boolean attemptCountHeader) {
     }
 
     private final Map<String, CompiledHost> exactDomains = new HashMap<>();
@@ -214,7 +221,8 @@ public final class RouteTable implements Router {
         for (Route r : vh.getRoutesList()) {
             routes.add(compileRoute(vh, r, mutant));
         }
-        return new CompiledHost(vh.getName(), vh.getDomainsList(), List.copyOf(routes));
+        return new CompiledHost(vh.getName(), vh.getDomainsList(), List.copyOf(routes),
+                vh.getIncludeRequestAttemptCount());
     }
 
     private static CompiledRoute compileRoute(VirtualHost vh, Route r, Mutant mutant) {
@@ -238,7 +246,7 @@ public final class RouteTable implements Router {
         if (r.hasRedirect()) {
             return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
                     new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
-                    null);
+                    null, null, List.of());
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
@@ -246,7 +254,7 @@ public final class RouteTable implements Router {
             return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
                     new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
-                    null);
+                    null, null, List.of());
         }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
@@ -292,7 +300,22 @@ public final class RouteTable implements Router {
                 r.getRoute().hasTimeout() ? Durations.toMillis(r.getRoute().getTimeout()) : 0, Fault.of(r),
                 HeaderMutation.compile(r.getRequestHeadersToAddList(), r.getRequestHeadersToRemoveList()),
                 HeaderMutation.compile(r.getResponseHeadersToAddList(), r.getResponseHeadersToRemoveList()),
-                clusterRequest, clusterResponse, Cors.of(r));
+                clusterRequest, clusterResponse, Cors.of(r),
+                r.getRoute().hasRetryPolicy() ? retryRule(r.getRoute().getRetryPolicy(), mutant) : null,
+                r.getRoute().getRequestMirrorPoliciesList().stream()
+                        .map(p -> new Mirror(p.getCluster(), p.hasRuntimeFraction()
+                                ? perMillion(p.getRuntimeFraction().getDefaultValue()) : 1_000_000))
+                        .toList());
+    }
+
+    private static RetryRule retryRule(io.envoyproxy.envoy.config.route.v3.RetryPolicy policy, Mutant mutant) {
+        RetryRule rule = RetryRule.compile(policy);
+        if (mutant == Mutant.RETRIES_INCLUDE_FIRST_TRY) {
+            return new RetryRule(Math.max(0, rule.numRetries() - 1), rule.retryOn(), rule.statusCodes(),
+                    rule.perTryTimeoutMillis(), rule.avoidPreviousHosts(), rule.hostSelectionAttempts(),
+                    rule.baseIntervalMillis());
+        }
+        return rule;
     }
 
     private static Rewrite rewrite(Route r) {
@@ -367,7 +390,7 @@ public final class RouteTable implements Router {
             default -> firstMatch(host, request);
         };
         if (chosen != null) {
-            return decide(chosen, request);
+            return decide(host, chosen, request);
         }
         if (mutant == Mutant.NO_ROUTE_FALLS_BACK) {
             // vhost names are "<fqdn>:<port>": fall back to the service's default cluster
@@ -481,7 +504,7 @@ public final class RouteTable implements Router {
         return p.matches(request.pathWithoutQuery());
     }
 
-    private RouteDecision decide(CompiledRoute route, HttpRequestHead request) {
+    private RouteDecision decide(CompiledHost host, CompiledRoute route, HttpRequestHead request) {
         if (route.directResponse() != null) {
             return route.directResponse();
         }
@@ -524,12 +547,12 @@ public final class RouteTable implements Router {
         HeaderMutation requestHeaders = route.clusterRequestHeaders().get(picked).then(route.requestHeaders());
         HeaderMutation responseHeaders = route.clusterResponseHeaders().get(picked).then(route.responseHeaders())
                 .then(corsHeaders);
-        if (decision instanceof RouteDecision.Forward f && (route.rewrite() != null || route.timeoutMillis() > 0
-                || delay > 0 || !requestHeaders.isEmpty() || !responseHeaders.isEmpty())) {
+        if (decision instanceof RouteDecision.Forward f) {
             return new RouteDecision.Forward(f.routeName(), f.cluster(), f.endpoint(), f.podName(),
                     route.rewrite() == null ? null : rewritePath(route, request),
                     route.rewrite() == null ? null : route.rewrite().host(), route.timeoutMillis(), delay,
-                    requestHeaders, responseHeaders);
+                    requestHeaders, responseHeaders,
+                    new RouteDecision.Upstream(route.retry(), host.attemptCountHeader(), mirrorEndpoints(route)));
         }
         return decision;
     }
@@ -572,6 +595,52 @@ public final class RouteTable implements Router {
     private static String withoutPort(String host) {
         int colon = host.lastIndexOf(':');
         return colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host;
+    }
+
+    /**
+     * One endpoint of each mirror cluster this request is shadowed to: each policy draws its own chance; a
+     * cluster the proxy does not know, or one without endpoints, gets no copy ("Shadowing will not be triggered
+     * if the primary cluster does not exist").
+     */
+    private List<java.net.InetSocketAddress> mirrorEndpoints(CompiledRoute route) {
+        List<java.net.InetSocketAddress> out = new ArrayList<>();
+        for (Mirror m : route.mirrors()) {
+            if (Long.remainderUnsigned(random.nextLong(), 1_000_000) >= m.perMillion()) {
+                continue;
+            }
+            List<Endpoint> endpoints = clusters.get(m.cluster());
+            if (endpoints != null && !endpoints.isEmpty()) {
+                out.add(endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size())).address());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Another endpoint of {@code cluster} for a retry: with the previous_hosts predicate, up to
+     * {@code hostSelectionAttempts} draws look for one not in {@code tried} (the last draw is used if all were
+     * tried, as Envoy does); without it, any endpoint. Null when the cluster is gone or empty.
+     */
+    @Override
+    public Endpoint retryEndpoint(String cluster, RetryRule retry, java.util.Set<java.net.InetSocketAddress> tried) {
+        List<Endpoint> endpoints = clusters.get(cluster);
+        if (endpoints == null || endpoints.isEmpty()) {
+            return null;
+        }
+        Endpoint pick = null;
+        int draws = retry.avoidPreviousHosts() && mutant != Mutant.RETRY_SAME_HOST ? retry.hostSelectionAttempts() : 1;
+        for (int i = 0; i < draws; i++) {
+            pick = endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
+            if (!tried.contains(pick.address())) {
+                break;
+            }
+        }
+        return pick;
+    }
+
+    @Override
+    public long nextRandom() {
+        return random.nextLong();
     }
 
     private RouteDecision decideCluster(String routeName, String cluster) {

@@ -97,6 +97,22 @@ public final class ReferenceMesh implements AutoCloseable {
         return controlPlane;
     }
 
+    /**
+     * The requests received by the running pods in {@code namespace} whose labels include {@code labels}, as
+     * each pod describes them (see {@link EchoServer#receivedRequests()}).
+     */
+    public List<java.util.Map<String, Object>> receivedRequests(String namespace,
+                                                               java.util.Map<String, String> labels) {
+        List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        pods.servers().forEach((pod, server) -> {
+            if (pod.namespace().equals(namespace) && pod.labels().entrySet().containsAll(labels.entrySet())
+                    && server instanceof EchoServer echo) {
+                out.addAll(echo.receivedRequests());
+            }
+        });
+        return out;
+    }
+
     /** Replaces the mesh's configuration with what {@code load} read, starts and stops pods, and pushes xDS. */
     public synchronized Applied apply(ConfigLoader.LoadResult load) {
         ConfigStore.Outcome outcome = store.apply(load);

@@ -6,20 +6,28 @@ import java.util.List;
  * One rule of a VirtualService's ordered {@code http} list. An empty {@code match} list matches everything.
  * Its action is exactly one of {@code route}, {@code redirect} (null when absent) or {@code directResponse}
  * (null when absent); validation enforces that. {@code rewrite} (null when absent) applies to forwarded requests.
+ * {@code retries} null means Istio's default retry policy; {@code mirror} is the older single mirror (with
+ * {@code mirrorPercentage}), {@code mirrors} the newer list; validation allows only one of them.
  */
 public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                         HttpRedirect redirect, HttpDirectResponse directResponse, HttpRewrite rewrite,
                         Long timeoutMillis, HttpFault fault, HeaderOperations headers, CorsPolicy corsPolicy,
-                        SourceLocation location) {
+                        HttpRetry retries, HttpMirror mirror, List<HttpMirror> mirrors, SourceLocation location) {
 
     public HttpRoute {
         match = List.copyOf(match);
         route = List.copyOf(route);
+        mirrors = List.copyOf(mirrors);
+    }
+
+    /** What the rule mirrors: the older single {@code mirror} if set, else {@code mirrors}. */
+    public List<HttpMirror> allMirrors() {
+        return mirror != null ? List.of(mirror) : mirrors;
     }
 
     /** A rule that forwards to {@code route}. */
     public HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                      SourceLocation location) {
-        this(name, match, route, null, null, null, null, null, null, null, location);
+        this(name, match, route, null, null, null, null, null, null, null, null, null, List.of(), location);
     }
 }

@@ -47,7 +47,14 @@ public enum Mutant {
     MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
     EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints"),
     ZERO_ROUTES_ANSWER_404("a VirtualService that yields no route for this client answers 404 instead of"
-            + " leaving the service its default route");
+            + " leaving the service its default route"),
+    // ---- retries and mirroring
+    NO_DEFAULT_RETRIES("a rule without retries gets no retry policy instead of Istio's default"),
+    RETRY_STATUS_CODES_IGNORED("status codes in retryOn are dropped instead of becoming retriable status codes"),
+    RETRY_SAME_HOST("a retry may go back to the endpoint that just failed: the previous_hosts predicate is ignored"),
+    RETRIES_INCLUDE_FIRST_TRY("attempts counts the first try: attempts 3 makes 3 tries in all instead of 4"),
+    MIRROR_ZERO_PERCENT_MIRRORS_ALL("an explicit mirrorPercentage of 0 is read as unset, so every request is"
+            + " mirrored");
 
     private final String description;
 

@@ -10,6 +10,7 @@ import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpMirror;
 import dev.meshroute.reference.model.HttpRedirect;
 import dev.meshroute.reference.model.HttpRewrite;
 import dev.meshroute.reference.model.HttpRoute;
@@ -42,6 +43,8 @@ import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -241,7 +244,9 @@ public final class XdsTranslator {
                 }
             }
             if (!own.isEmpty()) {
-                rc.addVirtualHosts(VirtualHost.newBuilder().setName(name).addAllDomains(own).addAllRoutes(routes));
+                // Istio sets include_request_attempt_count: upstreams see x-envoy-attempt-count
+                rc.addVirtualHosts(VirtualHost.newBuilder().setName(name).addAllDomains(own).addAllRoutes(routes)
+                        .setIncludeRequestAttemptCount(true));
             }
         }
     }
@@ -327,11 +332,17 @@ public final class XdsTranslator {
         return domains;
     }
 
-    private static Route defaultRoute(Service service, int port) {
+    private Route defaultRoute(Service service, int port) {
+        RouteAction.Builder action = routeAction().setCluster(ClusterNames.outbound(port, null, service.fqdn()));
+        // BuildDefaultHTTPOutboundRoute: the same default retry policy as a rule without retries
+        RetryPolicy retry = RetryPolicies.convert(null, false, options.mutant());
+        if (retry != null) {
+            action.setRetryPolicy(retry);
+        }
         return Route.newBuilder()
                 .setName("default")
                 .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-                .setRoute(routeAction().setCluster(ClusterNames.outbound(port, null, service.fqdn())))
+                .setRoute(action)
                 .build();
     }
 
@@ -422,6 +433,24 @@ public final class XdsTranslator {
         String hostFromHeaders = hostFromHeaders(rule.headers());
         if (hostFromHeaders != null) {
             action.setHostRewriteLiteral(hostFromHeaders);
+        }
+        for (HttpMirror mirror : rule.allMirrors()) {
+            Double percentage = mirror.percentage();
+            if (percentage == null || percentage <= 0 && options.mutant() == Mutant.MIRROR_ZERO_PERCENT_MIRRORS_ALL) {
+                percentage = 100.0; // MirrorPercent: no percentage means every request
+            } else if (percentage <= 0) {
+                continue; // an explicit 0 mirrors nothing
+            }
+            action.addRequestMirrorPolicies(RouteAction.RequestMirrorPolicy.newBuilder()
+                    .setCluster(clusterFor(vs, mirror.destination(), port))
+                    .setRuntimeFraction(RuntimeFractionalPercent.newBuilder().setDefaultValue(perMillion(percentage)))
+                    .setTraceSampled(com.google.protobuf.BoolValue.of(false))
+                    // Istio 1.28+ (DISABLE_SHADOW_HOST_SUFFIX, default true): the Host is not given "-shadow"
+                    .setDisableShadowHostSuffixAppend(true));
+        }
+        RetryPolicy retry = RetryPolicies.convert(rule.retries(), false, options.mutant());
+        if (retry != null) {
+            action.setRetryPolicy(retry);
         }
         return r.setRoute(action).build();
     }

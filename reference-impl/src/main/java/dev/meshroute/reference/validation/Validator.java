@@ -2,13 +2,16 @@ package dev.meshroute.reference.validation;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
 import dev.meshroute.reference.model.HttpMatchRequest;
+import dev.meshroute.reference.model.HttpMirror;
 import dev.meshroute.reference.model.HttpRedirect;
+import dev.meshroute.reference.model.HttpRetry;
 import dev.meshroute.reference.model.HttpRewrite;
 import dev.meshroute.reference.model.HttpRoute;
 import dev.meshroute.reference.model.HttpRouteDestination;
@@ -105,20 +108,7 @@ public final class Validator {
                     error(d.location(), at + ".weight: weight " + d.weight() + " < 0; weights must be 0 or more");
                 }
                 sum += d.weightOrZero();
-                if (d.destination() == null || d.destination().host() == null || d.destination().host().isEmpty()) {
-                    error(d.location(), at + ".destination.host is required");
-                } else {
-                    validateHost(d.destination().host(), at + ".destination.host", d.location(), out, vs.key());
-                    String subset = d.destination().subset();
-                    if (subset != null && !DNS1123_LABEL.matcher(subset).matches()) {
-                        error(d.location(), at + ".destination.subset: '" + subset
-                                + "' is not a valid subset name (a DNS-1123 label: lower case, digits, '-')");
-                    }
-                    Integer port = d.destination().port();
-                    if (port != null && (port < 1 || port > 65535)) {
-                        error(d.location(), at + ".destination.port.number: " + port + " is not a port (1-65535)");
-                    }
-                }
+                destination(d.destination(), d.location(), at + ".destination");
             }
             if (rule.route().size() > 1 && sum == 0) {
                 error(rule.location(), path + ".route: total destination weight = 0; give at least one"
@@ -129,8 +119,87 @@ public final class Validator {
             }
         }
 
+        /** {@code validateDestination}: a valid host, and a valid subset name and port when given. */
+        private void destination(Destination d, SourceLocation location, String at) {
+            if (d == null || d.host() == null || d.host().isEmpty()) {
+                error(location, at + ".host is required");
+                return;
+            }
+            validateHost(d.host(), at + ".host", location, out, vs.key());
+            String subset = d.subset();
+            if (subset != null && !DNS1123_LABEL.matcher(subset).matches()) {
+                error(location, at + ".subset: '" + subset
+                        + "' is not a valid subset name (a DNS-1123 label: lower case, digits, '-')");
+            }
+            Integer port = d.port();
+            if (port != null && (port < 1 || port > 65535)) {
+                error(location, at + ".port.number: " + port + " is not a port (1-65535)");
+            }
+        }
+
+        /** {@code ValidateHTTPRetry} (pkg/config/validation/agent). */
+        private void retries(HttpRetry retries, String path) {
+            if (retries == null) {
+                return;
+            }
+            if (retries.attemptsOrZero() < 0) {
+                error(retries.location(), path + ".attempts: attempts cannot be negative");
+            }
+            if (retries.attemptsOrZero() == 0 && (retries.perTryTimeoutMillis() != null || retries.retryOn() != null
+                    || retries.retryRemoteLocalities() != null)) {
+                error(retries.location(), path + ": http retry policy configured when attempts are set to 0"
+                        + " (disabled); set attempts, or remove perTryTimeout/retryOn/retryRemoteLocalities");
+            }
+            if (retries.perTryTimeoutMillis() != null && retries.perTryTimeoutMillis() < 1) {
+                error(retries.location(), path + ".perTryTimeout: must be at least 1ms");
+            }
+            if (retries.backoffMillis() != null && retries.backoffMillis() < 1) {
+                error(retries.location(), path + ".backoff: must be at least 1ms");
+            }
+            if (retries.retryOn() != null) {
+                for (String policy : retries.retryOn().split(",", -1)) {
+                    if (!RETRY_ON.contains(policy) && !isHttpStatus(policy)) {
+                        error(retries.location(), path + ".retryOn: '" + policy + "' is not a valid retryOn"
+                                + " policy; use Envoy retry conditions (5xx, gateway-error, reset, connect-failure,"
+                                + " retriable-4xx, refused-stream, retriable-status-codes, ...) or HTTP status codes");
+                    }
+                }
+            }
+        }
+
+        /** validateHTTPRoute's mirror checks and {@code validateHTTPMirrors}. */
+        private void mirrors(HttpRoute rule, String path) {
+            if (rule.mirror() != null && !rule.mirrors().isEmpty()) {
+                error(rule.location(), path + ": HTTP route cannot contain both mirror and mirrors");
+            }
+            if (rule.mirror() != null) {
+                destination(rule.mirror().destination(), rule.mirror().location(), path + ".mirror");
+                mirrorPercentage(rule.mirror(), path + ".mirrorPercentage");
+            }
+            for (int i = 0; i < rule.mirrors().size(); i++) {
+                HttpMirror m = rule.mirrors().get(i);
+                if (m.destination() != null) {
+                    destination(m.destination(), m.location(), path + ".mirrors[" + i + "].destination");
+                }
+                mirrorPercentage(m, path + ".mirrors[" + i + "].percentage");
+            }
+        }
+
+        private void mirrorPercentage(HttpMirror m, String path) {
+            if (m.percentage() != null && m.percentage() > 100) {
+                error(m.location(), path + ": mirror percentage must have a max value of 100 (it has "
+                        + m.percentage() + ")");
+            }
+            if (m.percentage() != null && m.percentage() < 0) {
+                error(m.location(), path + ": mirror percentage must have a min value of 0 (it has "
+                        + m.percentage() + ")");
+            }
+        }
+
         /** validateHTTPRouteConflict, validateHTTPRedirect, validateHTTPDirectResponse. */
         private void actions(HttpRoute rule, String path) {
+            retries(rule.retries(), path + ".retries");
+            mirrors(rule, path);
             boolean route = !rule.route().isEmpty();
             HttpRedirect redirect = rule.redirect();
             HttpDirectResponse direct = rule.directResponse();
@@ -331,6 +400,26 @@ public final class Validator {
             out.add(Diagnostic.error(vs.key(), at, message));
         }
     }
+
+    /** Istio's {@code supportedRetryOnPolicies}: Envoy's x-envoy-retry-on and x-envoy-retry-grpc-on values. */
+    private static final Set<String> RETRY_ON = Set.of("5xx", "gateway-error", "reset", "reset-before-request",
+            "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "retriable-headers",
+            "envoy-ratelimited", "http3-post-connect-failure", "cancelled", "deadline-exceeded", "internal",
+            "resource-exhausted", "unavailable");
+
+    /** Go's {@code http.StatusText(code) != ""}: a status code the HTTP standard names. */
+    public static boolean isHttpStatus(String token) {
+        try {
+            return HTTP_STATUS_CODES.contains(Integer.parseInt(token));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static final Set<Integer> HTTP_STATUS_CODES = Set.of(100, 101, 102, 103, 200, 201, 202, 203, 204, 205,
+            206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408,
+            409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500,
+            501, 502, 503, 504, 505, 506, 507, 508, 510, 511);
 
     /** Istio's {@code host.Name.Matches}: equal names, or a wildcard whose suffix the other name ends with. */
     static boolean overlaps(String a, String b) {

@@ -51,11 +51,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The JSON object has the fields {@code pod}, {@code namespace}, {@code labels}, {@code method},
  * {@code path} (the request target, query included), {@code host} (the Host header, or null) and
  * {@code headers} (lower-cased name to its values in arrival order). Request bodies are read and ignored.
+ *
+ * <p>A request can ask the pod to misbehave, for retry and resilience scenarios: {@code x-echo-delay-ms},
+ * {@code x-echo-status}, {@code x-echo-reset}, limited to some attempts ({@code x-echo-faulty-attempts}, by the
+ * proxy's {@code x-envoy-attempt-count}) or some pods ({@code x-echo-faulty-pods}).
  */
 public final class EchoServer implements PodServer {
 
     /** A request header asking the pod to answer only after this many milliseconds (at most 60 s). */
     public static final String DELAY_HEADER = "x-echo-delay-ms";
+    /** A request header asking the pod to answer with this status (its body still describes the request). */
+    public static final String STATUS_HEADER = "x-echo-status";
+    /** A request header asking the pod to close the connection without answering. */
+    public static final String RESET_HEADER = "x-echo-reset";
+    /**
+     * A request header limiting the directives above to the first N attempts, counted by the proxy's
+     * {@code x-envoy-attempt-count} (1 when absent): {@code 2} makes attempts 1 and 2 misbehave, then the pod answers.
+     */
+    public static final String FAULTY_ATTEMPTS_HEADER = "x-echo-faulty-attempts";
+    /** A request header limiting the directives above to the pods named, comma separated. */
+    public static final String FAULTY_PODS_HEADER = "x-echo-faulty-pods";
+    private static final int RECEIVED_LOG_SIZE = 10_000;
+    /**
+     * A pod label for workloads that misbehave on their own: {@code refuse-connections} binds the pod's port and
+     * closes it again, so the pod is in the service's endpoints but every connection to it is refused (a container
+     * that is not listening, with no readiness probe to take it out).
+     */
+    public static final String BEHAVIOUR_LABEL = "meshroute.dev/echo-behaviour";
     /** A response header naming the pod, so response header operations have an upstream header to act on. */
     public static final String POD_HEADER = "x-echo-pod";
     private static final long MAX_DELAY_MILLIS = 60_000;
@@ -70,6 +92,8 @@ public final class EchoServer implements PodServer {
     private final int requestedPort;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    private volatile InetSocketAddress boundAddress;
+    private final java.util.ArrayDeque<Map<String, Object>> received = new java.util.ArrayDeque<>();
     // Closing a pod must also drop its open connections, as a killed pod does; the server channel alone would not.
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
@@ -128,6 +152,11 @@ public final class EchoServer implements PodServer {
         }
         serverChannel = bind.channel();
         channels.add(serverChannel);
+        boundAddress = (InetSocketAddress) serverChannel.localAddress();
+        if ("refuse-connections".equals(labels.get(BEHAVIOUR_LABEL))) {
+            // a pod whose container does not listen: its address is in the endpoints, connections are refused
+            serverChannel.close().awaitUninterruptibly();
+        }
         return port();
     }
 
@@ -138,11 +167,11 @@ public final class EchoServer implements PodServer {
 
     /** The bound loopback address and port. */
     public InetSocketAddress address() {
-        Channel channel = serverChannel;
-        if (channel == null) {
+        InetSocketAddress address = boundAddress;
+        if (address == null) {
             throw new IllegalStateException("echo server " + podName + " not started");
         }
-        return (InetSocketAddress) channel.localAddress();
+        return address;
     }
 
     public String podName() {
@@ -155,6 +184,16 @@ public final class EchoServer implements PodServer {
 
     public Map<String, String> labels() {
         return labels;
+    }
+
+    /**
+     * The last requests this pod received (up to 10,000, oldest first), answered or not, each described as in the
+     * response body. Mirrored copies show up here, though their answers go nowhere.
+     */
+    public List<Map<String, Object>> receivedRequests() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     /** How many requests this pod has answered. */
@@ -174,7 +213,7 @@ public final class EchoServer implements PodServer {
         channels.close().awaitUninterruptibly();
     }
 
-    private byte[] describe(HttpRequest request) {
+    private Map<String, Object> description(HttpRequest request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : request.headers()) {
             headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
@@ -188,8 +227,12 @@ public final class EchoServer implements PodServer {
         body.put("path", request.uri());
         body.put("host", request.headers().get(HttpHeaderNames.HOST));
         body.put("headers", headers);
+        return body;
+    }
+
+    private byte[] describe(HttpRequest request) {
         try {
-            return JSON.writeValueAsBytes(body);
+            return JSON.writeValueAsBytes(description(request));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -217,13 +260,54 @@ public final class EchoServer implements PodServer {
             if (msg instanceof LastHttpContent && request != null) {
                 HttpRequest head = request;
                 request = null;
+                synchronized (received) {
+                    received.addLast(description(head));
+                    if (received.size() > RECEIVED_LOG_SIZE) {
+                        received.removeFirst();
+                    }
+                }
+                if (!misbehaves(head)) {
+                    respond(ctx, head, HttpResponseStatus.OK);
+                    return;
+                }
+                if (head.headers().contains(RESET_HEADER)) {
+                    ctx.close(); // a pod that drops the connection: the proxy gets no response at all
+                    return;
+                }
+                HttpResponseStatus status = status(head);
                 long delay = delayMillis(head);
                 if (delay > 0) {
                     // a slow pod, for timeout scenarios: the request asks for it
-                    ctx.executor().schedule(() -> respond(ctx, head), delay, TimeUnit.MILLISECONDS);
+                    ctx.executor().schedule(() -> respond(ctx, head, status), delay, TimeUnit.MILLISECONDS);
                 } else {
-                    respond(ctx, head);
+                    respond(ctx, head, status);
                 }
+            }
+        }
+
+        /** Whether the request's x-echo directives apply to this pod and this attempt. */
+        private boolean misbehaves(HttpRequest head) {
+            String pods = head.headers().get(FAULTY_PODS_HEADER);
+            if (pods != null && java.util.Arrays.stream(pods.split(",")).map(String::trim).noneMatch(podName::equals)) {
+                return false;
+            }
+            String attempts = head.headers().get(FAULTY_ATTEMPTS_HEADER);
+            if (attempts != null) {
+                return number(head.headers().get("x-envoy-attempt-count"), 1) <= number(attempts, 0);
+            }
+            return true;
+        }
+
+        private HttpResponseStatus status(HttpRequest head) {
+            long code = number(head.headers().get(STATUS_HEADER), 200);
+            return code >= 100 && code <= 599 ? HttpResponseStatus.valueOf((int) code) : HttpResponseStatus.OK;
+        }
+
+        private static long number(String value, long otherwise) {
+            try {
+                return value == null ? otherwise : Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                return otherwise;
             }
         }
 
@@ -236,13 +320,13 @@ public final class EchoServer implements PodServer {
             }
         }
 
-        private void respond(ChannelHandlerContext ctx, HttpRequest head) {
+        private void respond(ChannelHandlerContext ctx, HttpRequest head, HttpResponseStatus status) {
             if (!ctx.channel().isActive()) {
                 return;
             }
             byte[] json = describe(head);
             FullHttpResponse response = new DefaultFullHttpResponse(
-                    head.protocolVersion(), HttpResponseStatus.OK, Unpooled.wrappedBuffer(json));
+                    head.protocolVersion(), status, Unpooled.wrappedBuffer(json));
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .set(POD_HEADER, podName)

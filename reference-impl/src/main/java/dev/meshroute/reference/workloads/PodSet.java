@@ -54,6 +54,13 @@ public final class PodSet implements AutoCloseable {
         return pods;
     }
 
+    /** The running pods' servers, by pod. */
+    public synchronized Map<Pod, PodServer> servers() {
+        Map<Pod, PodServer> out = new LinkedHashMap<>();
+        running.values().forEach(r -> out.put(r.pod(), r.server()));
+        return out;
+    }
+
     @Override
     public synchronized void close() {
         running.values().forEach(r -> r.server().close());

@@ -324,10 +324,12 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"retries: {attempts: 3}", "mirror: {host: other}", "delegate: {name: other}"})
-    void loadText_istioFieldNotImplemented_rejectsTheResourceSayingSo(String field) {
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "redirect: {uri: /x, derivePort: FROM_REQUEST_PORT} | derivePort",
+            "delegate: {name: other} | delegate",
+            "corsPolicy: {allowOrigins: [{exact: a}], unmatchedPreflights: IGNORE} | unmatchedPreflights"})
+    void loadText_istioFieldNotImplemented_rejectsTheResourceSayingSo(String field, String name) {
         String text = vs("my-app-vs", SIMPLE_VS_HTTP + "  " + field + "\n");
-        String name = field.substring(0, field.indexOf(':'));
 
         ConfigLoader.LoadResult r = ConfigLoader.loadText("vs.yaml", text);
 

@@ -3,6 +3,7 @@ package dev.meshroute.reference.mutants;
 import dev.meshroute.reference.dataplane.HttpRequestHead;
 import dev.meshroute.reference.dataplane.RandomSource;
 import dev.meshroute.reference.dataplane.RouteDecision;
+import dev.meshroute.reference.dataplane.RetryRule;
 import dev.meshroute.reference.dataplane.RouteTable;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.translate.ClientProxy;
@@ -709,5 +710,80 @@ class MutantBehaviourTest {
                 .podName());
         assertEquals("418 FI", outcome(controlPlane(Mutant.FAULT_WITHOUT_PERCENTAGE_APPLIES_TO_ALL, () -> 0L, http),
                 get("/")));
+    }
+
+    // ---- retries and mirroring
+
+    private static RouteDecision.Forward forward(RouteTable t) {
+        return assertInstanceOf(RouteDecision.Forward.class, t.route(get("/")));
+    }
+
+    private static final String RETRY_503 = """
+            - retries: {attempts: 3, retryOn: "503"}
+              route:
+              - destination: {host: my-app, subset: v1}
+            """;
+
+    @Test
+    void noDefaultRetries_aRuleWithoutRetriesGetsNoPolicy() {
+        // SEMANTICS.md 4.5: Istio's default policy, 2 retries on connect-failure and the like
+        RetryRule reference = forward(controlPlane(Mutant.NONE, () -> 0L, CATCH_ALL_TO_V1)).upstream().retry();
+        assertEquals(2, reference.numRetries());
+        assertEquals(true, reference.retriesFailure(RetryRule.Failure.CONNECT));
+        assertNull(forward(controlPlane(Mutant.NO_DEFAULT_RETRIES, () -> 0L, CATCH_ALL_TO_V1)).upstream().retry());
+    }
+
+    @Test
+    void retryStatusCodesIgnored_a503IsNoLongerRetried() {
+        // SEMANTICS.md 4.5: status codes in retryOn become retriable_status_codes
+        assertEquals(true, forward(controlPlane(Mutant.NONE, () -> 0L, RETRY_503)).upstream().retry()
+                .retriesResponse(503, null));
+        assertEquals(false, forward(controlPlane(Mutant.RETRY_STATUS_CODES_IGNORED, () -> 0L, RETRY_503)).upstream()
+                .retry().retriesResponse(503, null));
+    }
+
+    @Test
+    void retriesIncludeFirstTry_oneRetryFewer() {
+        // SEMANTICS.md 4.5: total tries = 1 + attempts
+        assertEquals(3, forward(proxy(Mutant.NONE, RETRY_503)).upstream().retry().numRetries());
+        assertEquals(2, forward(proxy(Mutant.RETRIES_INCLUDE_FIRST_TRY, RETRY_503)).upstream().retry().numRetries());
+    }
+
+    @Test
+    void retrySameHost_aRetryMayGoBackToTheEndpointTried() {
+        String http = """
+                - route:
+                  - destination: {host: my-app}
+                """;
+        // draws 0, 1, 2, ...: the first draw is the endpoint already tried
+        java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
+        RouteTable reference = proxy(Mutant.NONE, counter::getAndIncrement, http);
+        RouteDecision.Forward first = forward(reference);
+        counter.set(0);
+        RouteTable.Endpoint retry = reference.retryEndpoint(first.cluster(), first.upstream().retry(),
+                java.util.Set.of(first.endpoint()));
+        // SEMANTICS.md 4.5: previous_hosts makes a retry avoid the endpoint tried
+        org.junit.jupiter.api.Assertions.assertNotEquals(first.endpoint(), retry.address());
+
+        java.util.concurrent.atomic.AtomicLong mutantCounter = new java.util.concurrent.atomic.AtomicLong();
+        RouteTable mutated = proxy(Mutant.RETRY_SAME_HOST, mutantCounter::getAndIncrement, http);
+        RouteDecision.Forward mutantFirst = forward(mutated);
+        mutantCounter.set(0);
+        assertEquals(mutantFirst.endpoint(), mutated.retryEndpoint(mutantFirst.cluster(),
+                mutantFirst.upstream().retry(), java.util.Set.of(mutantFirst.endpoint())).address());
+    }
+
+    @Test
+    void mirrorZeroPercentMirrorsAll_anExplicitZeroMirrorsEveryRequest() {
+        String http = """
+                - route:
+                  - destination: {host: my-app, subset: v1}
+                  mirror: {host: my-app, subset: v2}
+                  mirrorPercentage: {value: 0}
+                """;
+        // SEMANTICS.md 4.7: an explicit 0 means no mirroring
+        assertEquals(List.of(), forward(controlPlane(Mutant.NONE, () -> 0L, http)).upstream().mirrors());
+        assertEquals(1, forward(controlPlane(Mutant.MIRROR_ZERO_PERCENT_MIRRORS_ALL, () -> 0L, http)).upstream()
+                .mirrors().size());
     }
 }

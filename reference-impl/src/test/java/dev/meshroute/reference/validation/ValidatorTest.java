@@ -345,4 +345,42 @@ class ValidatorTest {
         assertTrue(ds.stream().anyMatch(d -> d.message().contains("spec.http[1]")
                 && d.message().contains("total destination weight = 0")), ds.toString());
     }
+
+    // ---- retries and mirrors (ValidateHTTPRetry, validateHTTPMirrors)
+
+    private static String withRule(String extra) {
+        return """
+                - route:
+                  - destination: {host: my-app, subset: v1}
+                  %s
+                """.formatted(extra);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "retries: {attempts: -1}                          | attempts cannot be negative",
+            "retries: {attempts: 0, perTryTimeout: 1s}        | configured when attempts are set to 0",
+            "retries: {retryOn: 5xx}                          | configured when attempts are set to 0",
+            "retries: {attempts: 1, retryOn: '5xx,often'}     | 'often' is not a valid retryOn policy",
+            "retries: {attempts: 1, retryOn: '600'}           | '600' is not a valid retryOn policy",
+            "retries: {attempts: 1, backoff: 0s}              | backoff: must be at least 1ms",
+            "'mirror: {host: my-app, subset: v2}\n  mirrorPercentage: {value: 100.5}' | max value of 100",
+            "mirrors: [{destination: {host: my-app}, percentage: {value: -2}}] | min value of 0",
+            "'mirror: {host: my-app}\n  mirrors: [{destination: {host: other}}]' | both mirror and mirrors",
+            "mirrors: [{destination: {host: 'a_b'}}]          | is not a valid host name"})
+    void validate_badRetryOrMirror_isRejected(String extra, String message) {
+        Diagnostic d = onlyError(validateHttp(withRule(extra.replace("\\n", "\n"))));
+
+        assertTrue(d.message().contains(message), d.message());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "retries: {attempts: 0}",
+            "retries: {attempts: 3, perTryTimeout: 2s, retryOn: 'gateway-error,connect-failure,503,unavailable'}",
+            "retries: {attempts: 1, retryIgnorePreviousHosts: false, backoff: 25ms}",
+            "mirrors: [{destination: {host: my-app, subset: v2}, percentage: {value: 0}}]"})
+    void validate_goodRetryOrMirror_isAccepted(String extra) {
+        assertEquals(List.of(), validateHttp(withRule(extra)));
+    }
 }

@@ -101,6 +101,11 @@ public final class EnvoyTarget implements MeshUnderTest {
     }
 
     @Override
+    public List<java.util.Map<String, Object>> receivedRequests(String namespace, java.util.Map<String, String> labels) {
+        return mesh.receivedRequests(namespace, labels); // the pods are the reference's, on this host
+    }
+
+    @Override
     public Applied apply(List<ConfigSource> sources) {
         return ReferenceControlPlane.applyAndAwaitAck(mesh, NODE_ID, sources);
     }

@@ -1,0 +1,121 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The router's attempts at one request: the first to the chosen endpoint, then retries as the route's retry policy
+ * allows, each after Envoy's jittered back-off and, with the previous_hosts predicate, on an endpoint not tried
+ * yet. The route timeout bounds all attempts together; a per-try timeout bounds each one.
+ *
+ * <p>Each attempt sends its own copy of the request, numbered in {@code x-envoy-attempt-count} when the virtual
+ * host asks for it (Istio does). The last attempt's outcome goes to the client: the upstream's response, or the
+ * proxy's own 503 UF / 503 UC / 504 UT. Runs on one event loop, so it needs no locking.
+ */
+final class UpstreamAttempts {
+
+    static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
+
+    private final EventLoop loop;
+    private final UpstreamPool upstreams;
+    private final Router router;
+    private final FullHttpRequest request;
+    private final RouteDecision.Forward forward;
+    private final Consumer<FullHttpResponse> reply;
+    private final RetryRule retry;
+    private final int maxAttempts;
+    private final long deadlineNanos;
+    private final Set<InetSocketAddress> tried = new HashSet<>();
+    private int attempts;
+
+    /** The request is retained here until the last attempt ends; the caller keeps its own reference. */
+    UpstreamAttempts(EventLoop loop, UpstreamPool upstreams, Router router, FullHttpRequest request,
+                     RouteDecision.Forward forward, Consumer<FullHttpResponse> reply) {
+        this.loop = loop;
+        this.upstreams = upstreams;
+        this.router = router;
+        this.request = request.retain();
+        this.forward = forward;
+        this.reply = reply;
+        this.retry = forward.upstream().retry();
+        this.maxAttempts = retry == null ? 1 : 1 + retry.numRetries();
+        this.deadlineNanos = forward.timeoutMillis() > 0
+                ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forward.timeoutMillis()) : 0;
+    }
+
+    void start() {
+        attempt(forward.endpoint());
+    }
+
+    private void attempt(InetSocketAddress endpoint) {
+        attempts++;
+        tried.add(endpoint);
+        long perTry = retry == null ? 0 : retry.perTryTimeoutMillis();
+        long timeout = perTry;
+        boolean routeTimeoutBounds = false;
+        if (deadlineNanos != 0) {
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (remaining <= 0) {
+                finish(LocalReplies.upstreamTimeout());
+                return;
+            }
+            if (timeout == 0 || remaining <= timeout) {
+                timeout = remaining;
+                routeTimeoutBounds = true;
+            }
+        }
+        boolean lastCanRetry = !routeTimeoutBounds;
+        FullHttpRequest copy = request.retainedDuplicate();
+        if (forward.upstream().attemptCountHeader()) {
+            copy.headers().set(ATTEMPT_COUNT_HEADER, attempts);
+        }
+        try {
+            ProxyBackendHandler.forward(upstreams, loop, endpoint, copy, timeout,
+                    response -> outcome(response, lastCanRetry));
+        } finally {
+            copy.release();
+        }
+    }
+
+    /** @param timeoutRetriable false when this attempt's timeout was the route's own, which ends the request */
+    private void outcome(FullHttpResponse response, boolean timeoutRetriable) {
+        if (attempts < maxAttempts && retriable(response, timeoutRetriable)) {
+            RouteTable.Endpoint next = router.retryEndpoint(forward.cluster(), retry, tried);
+            if (next != null) {
+                response.release();
+                long backoff = retry.backoffMillis(attempts, router.nextRandom());
+                loop.schedule(() -> attempt(next.address()), backoff, TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        finish(response);
+    }
+
+    private boolean retriable(FullHttpResponse response, boolean timeoutRetriable) {
+        if (retry == null) {
+            return false;
+        }
+        String flags = response.headers().get(LocalReplies.RESPONSE_FLAGS_HEADER);
+        if (flags == null) {
+            return retry.retriesResponse(response.status().code(), response.headers().get("grpc-status"));
+        }
+        return switch (flags) {
+            case "UF" -> retry.retriesFailure(RetryRule.Failure.CONNECT);
+            case "UC" -> retry.retriesFailure(RetryRule.Failure.RESET);
+            case "UT" -> timeoutRetriable && retry.retriesFailure(RetryRule.Failure.PER_TRY_TIMEOUT);
+            default -> false;
+        };
+    }
+
+    private void finish(FullHttpResponse response) {
+        request.release();
+        reply.accept(response);
+    }
+}

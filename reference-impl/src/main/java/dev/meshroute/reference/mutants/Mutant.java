@@ -47,7 +47,9 @@ public enum Mutant {
     MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
     EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints"),
     ZERO_ROUTES_ANSWER_404("a VirtualService that yields no route for this client answers 404 instead of"
-            + " leaving the service its default route");
+            + " leaving the service its default route"),
+    DELEGATE_RULES_APPENDED("a delegate's rules are appended after the root's own rules instead of replacing"
+            + " the delegating rule in place");
 
     private final String description;
 

@@ -324,7 +324,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"retries: {attempts: 3}", "mirror: {host: other}", "delegate: {name: other}"})
+    @ValueSource(strings = {"retries: {attempts: 3}", "mirror: {host: other}"})
     void loadText_istioFieldNotImplemented_rejectsTheResourceSayingSo(String field) {
         String text = vs("my-app-vs", SIMPLE_VS_HTTP + "  " + field + "\n");
         String name = field.substring(0, field.indexOf(':'));

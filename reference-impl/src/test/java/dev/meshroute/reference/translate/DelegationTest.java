@@ -163,6 +163,16 @@ class DelegationTest {
     }
 
     @Test
+    void apply_aVirtualServiceWithHostsIsNoDelegate() {
+        String named = vs("pp", "team", "[other]", "- {name: x, route: [{destination: {host: my-app}}]}");
+
+        List<VirtualService> out = apply(ROOT_WITH_DELEGATE_IN_THE_MIDDLE, named);
+
+        assertEquals(List.of("a", "z"), names(out.get(0)), "only a VirtualService without hosts can be delegated to");
+        assertEquals(List.of("x"), names(out.get(1)), "and it still applies to its own hosts");
+    }
+
+    @Test
     void apply_delegateNamespaceDefaultsToTheRootNamespace() {
         String rootNoNamespace = root("""
                 - name: d

@@ -14,7 +14,7 @@ public final class Hooks {
     static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights",
             "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
             "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
-            "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
+            "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
             // a request path with a query string (an RPC path has none: proxyless gRPC targets lack it)
             "http-query", "retries", "mirror");
 

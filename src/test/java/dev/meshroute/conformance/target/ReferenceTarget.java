@@ -19,7 +19,7 @@ public final class ReferenceTarget implements MeshUnderTest {
     public static final Set<String> CAPABILITIES = Set.of("rule-order", "header-regex", "weights",
                     "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
-                    "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
+                    "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
                     "http-query", "retries", "mirror");
 
     private final Mutant mutant;

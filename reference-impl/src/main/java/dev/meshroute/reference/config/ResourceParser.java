@@ -1,6 +1,7 @@
 package dev.meshroute.reference.config;
 
 import dev.meshroute.reference.model.CorsPolicy;
+import dev.meshroute.reference.model.Delegate;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
@@ -44,8 +45,8 @@ final class ResourceParser {
     private static final List<String> VS_UNSUPPORTED = List.of("tls", "tcp");
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("name", "match", "route", "redirect",
             "directResponse", "rewrite", "timeout", "fault", "headers", "corsPolicy", "retries", "mirror", "mirrors",
-            "mirrorPercentage", "mirrorPercent", "mirror_percent");
-    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of("delegate");
+            "mirrorPercentage", "mirrorPercent", "mirror_percent", "delegate");
+    private static final List<String> HTTP_ROUTE_UNSUPPORTED = List.of();
     private static final List<String> MATCH_FIELDS = List.of("name", "uri", "scheme", "method", "authority",
             "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "port", "sourceLabels", "sourceNamespace",
             "gateways", "statPrefix");
@@ -159,13 +160,13 @@ final class ResourceParser {
         Map<String, Node> f = yaml.fields(require(spec, at), "spec", "VirtualService spec", VS_FIELDS, VS_UNSUPPORTED);
         List<String> hosts = yaml.stringList(f.get("hosts"), "spec.hosts");
         List<String> gateways = yaml.stringList(f.get("gateways"), "spec.gateways");
-        yaml.stringList(f.get("exportTo"), "spec.exportTo");
+        List<String> exportTo = yaml.stringList(f.get("exportTo"), "spec.exportTo");
         List<HttpRoute> http = new ArrayList<>();
         List<Node> rules = yaml.list(f.get("http"), "spec.http");
         for (int i = 0; i < rules.size(); i++) {
             http.add(httpRoute(rules.get(i), "spec.http[" + i + "]"));
         }
-        return new VirtualService(meta, at, hosts, gateways, http);
+        return new VirtualService(meta, at, hosts, gateways, http, exportTo);
     }
 
     private HttpRoute httpRoute(Node node, String path) {
@@ -186,7 +187,8 @@ final class ResourceParser {
                 rewrite(f.get("rewrite"), path + ".rewrite"), duration(f.get("timeout"), path + ".timeout"),
                 fault(f.get("fault"), path + ".fault"), headerOperations(f.get("headers"), path + ".headers"),
                 cors(f.get("corsPolicy"), path + ".corsPolicy"), retries(f.get("retries"), path + ".retries"),
-                legacyMirror(f, path), mirrors(f.get("mirrors"), path + ".mirrors"), yaml.at(node));
+                legacyMirror(f, path), mirrors(f.get("mirrors"), path + ".mirrors"), yaml.at(node),
+                delegate(f.get("delegate"), path + ".delegate"));
     }
 
     private HttpRetry retries(Node node, String path) {
@@ -254,6 +256,16 @@ final class ResourceParser {
             error(yaml.at(node), path + ".value: '" + value + "' is not a number");
             return null;
         }
+    }
+
+    private Delegate delegate(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        // Istio requires neither field: a delegate without a name is simply never found (Delegation)
+        Map<String, Node> f = yaml.fields(node, path, "Delegate", List.of("name", "namespace"), List.of());
+        return new Delegate(yaml.string(f.get("name"), path + ".name"),
+                yaml.string(f.get("namespace"), path + ".namespace"), yaml.at(node));
     }
 
     private CorsPolicy cors(Node node, String path) {

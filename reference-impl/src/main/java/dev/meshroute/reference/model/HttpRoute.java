@@ -8,11 +8,14 @@ import java.util.List;
  * (null when absent); validation enforces that. {@code rewrite} (null when absent) applies to forwarded requests.
  * {@code retries} null means Istio's default retry policy; {@code mirror} is the older single mirror (with
  * {@code mirrorPercentage}), {@code mirrors} the newer list; validation allows only one of them.
+ * A rule of a root VirtualService may instead name a {@code delegate} (null when absent) whose rules replace it
+ * ({@code translate/Delegation}).
  */
 public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                         HttpRedirect redirect, HttpDirectResponse directResponse, HttpRewrite rewrite,
                         Long timeoutMillis, HttpFault fault, HeaderOperations headers, CorsPolicy corsPolicy,
-                        HttpRetry retries, HttpMirror mirror, List<HttpMirror> mirrors, SourceLocation location) {
+                        HttpRetry retries, HttpMirror mirror, List<HttpMirror> mirrors, SourceLocation location,
+                        Delegate delegate) {
 
     public HttpRoute {
         match = List.copyOf(match);
@@ -28,6 +31,15 @@ public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRout
     /** A rule that forwards to {@code route}. */
     public HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
                      SourceLocation location) {
-        this(name, match, route, null, null, null, null, null, null, null, null, null, List.of(), location);
+        this(name, match, route, null, null, null, null, null, null, null, null, null, List.of(), location, null);
+    }
+
+    /** A rule without {@code delegate}. */
+    public HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route,
+                     HttpRedirect redirect, HttpDirectResponse directResponse, HttpRewrite rewrite,
+                     Long timeoutMillis, HttpFault fault, HeaderOperations headers, CorsPolicy corsPolicy,
+                     HttpRetry retries, HttpMirror mirror, List<HttpMirror> mirrors, SourceLocation location) {
+        this(name, match, route, redirect, directResponse, rewrite, timeoutMillis, fault, headers, corsPolicy,
+                retries, mirror, mirrors, location, null);
     }
 }

@@ -54,7 +54,10 @@ public enum Mutant {
     RETRY_SAME_HOST("a retry may go back to the endpoint that just failed: the previous_hosts predicate is ignored"),
     RETRIES_INCLUDE_FIRST_TRY("attempts counts the first try: attempts 3 makes 3 tries in all instead of 4"),
     MIRROR_ZERO_PERCENT_MIRRORS_ALL("an explicit mirrorPercentage of 0 is read as unset, so every request is"
-            + " mirrored");
+            + " mirrored"),
+    // ---- delegation
+    DELEGATE_RULES_APPENDED("a delegate's rules are appended after the root's own rules instead of replacing"
+            + " the delegating rule in place");
 
     private final String description;
 

@@ -181,8 +181,9 @@ public final class XdsTranslator {
                 .setMaxDirectResponseBodySizeBytes(com.google.protobuf.UInt32Value.of(1024 * 1024));
         List<Service> services = registry.services().stream()
                 .filter(s -> s.ports().stream().anyMatch(p -> p.port() == port)).toList();
-        List<VirtualService> meshVirtualServices = config.virtualServices().stream()
-                .filter(vs -> vs.gateways().isEmpty() || vs.gateways().contains("mesh")).toList();
+        // Delegation first: istiod merges delegates into their roots before selecting VirtualServices
+        List<VirtualService> meshVirtualServices = Delegation.apply(config.virtualServices(), options.mutant())
+                .stream().filter(vs -> vs.gateways().isEmpty() || vs.gateways().contains("mesh")).toList();
         VirtualHosts hosts = new VirtualHosts(rc, port);
         // BuildSidecarVirtualHostWrapper: first the virtual hosts of VirtualServices, in order...
         Set<String> servicesWithVirtualService = new HashSet<>();

@@ -67,8 +67,9 @@ public final class Validator {
         }
 
         void run() {
-            if (vs.hosts().isEmpty()) {
-                error(vs.location(), "spec.hosts: a virtual service must have at least one host");
+            // A VirtualService without hosts is a delegate (validation.go ValidateVirtualService).
+            if (vs.isDelegate() && !vs.gateways().isEmpty()) {
+                error(vs.location(), "spec.gateways: delegate virtual service must have no gateways specified");
             }
             int before = out.size();
             for (String host : vs.hosts()) {
@@ -96,7 +97,23 @@ public final class Validator {
         }
 
         private void rule(HttpRoute rule, String path) {
-            actions(rule, path);
+            // validateHTTPRouteConflict: a root rule (one that delegates) is only checked for route and redirect
+            boolean root = !vs.isDelegate() && rule.delegate() != null;
+            if (vs.isDelegate() && rule.delegate() != null) {
+                error(rule.delegate().location(), path + ".delegate: delegate HTTP route cannot contain delegate"
+                        + " (only one level of delegation)");
+            }
+            if (root) {
+                if (rule.redirect() != null) {
+                    error(rule.location(), path + ": root HTTP route must not specify redirect; its rules come from"
+                            + " the delegate");
+                }
+                if (!rule.route().isEmpty()) {
+                    error(rule.location(), path + ": root HTTP route must not specify route; its rules come from"
+                            + " the delegate");
+                }
+            }
+            actions(rule, path, !root);
             for (int i = 0; i < rule.match().size(); i++) {
                 match(rule.match().get(i), path + ".match[" + i + "]");
             }
@@ -196,23 +213,26 @@ public final class Validator {
             }
         }
 
-        /** validateHTTPRouteConflict, validateHTTPRedirect, validateHTTPDirectResponse. */
-        private void actions(HttpRoute rule, String path) {
+        /**
+         * validateHTTPRouteConflict ({@code conflicts} false for a root rule, which Istio checks only for route
+         * and redirect), validateHTTPRedirect, validateHTTPDirectResponse.
+         */
+        private void actions(HttpRoute rule, String path, boolean conflicts) {
             retries(rule.retries(), path + ".retries");
             mirrors(rule, path);
             boolean route = !rule.route().isEmpty();
             HttpRedirect redirect = rule.redirect();
             HttpDirectResponse direct = rule.directResponse();
-            if (!route && redirect == null && direct == null) {
+            if (conflicts && !route && redirect == null && direct == null) {
                 error(rule.location(), path + ": HTTP route, redirect or direct_response is required");
             }
-            if (redirect != null && route) {
+            if (conflicts && redirect != null && route) {
                 error(rule.location(), path + ": HTTP route cannot contain both route and redirect");
             }
-            if (direct != null && route) {
+            if (conflicts && direct != null && route) {
                 error(rule.location(), path + ": HTTP route cannot contain both route and direct_response");
             }
-            if (direct != null && redirect != null) {
+            if (conflicts && direct != null && redirect != null) {
                 error(rule.location(), path + ": HTTP route cannot contain both redirect and direct_response");
             }
             if (redirect != null) {
@@ -240,10 +260,10 @@ public final class Validator {
             }
             HttpFault fault = rule.fault();
             if (fault != null) {
-                if (redirect != null) {
+                if (conflicts && redirect != null) {
                     error(rule.location(), path + ": HTTP route cannot contain both fault and redirect");
                 }
-                if (direct != null) {
+                if (conflicts && direct != null) {
                     error(rule.location(), path + ": HTTP route cannot contain both fault and direct_response");
                 }
                 if (fault.delayMillis() == null && fault.abortStatus() == null) {
@@ -280,10 +300,10 @@ public final class Validator {
             }
             HttpRewrite rewrite = rule.rewrite();
             if (rewrite != null) {
-                if (redirect != null) {
+                if (conflicts && redirect != null) {
                     error(rule.location(), path + ": HTTP route rule cannot contain both rewrite and redirect");
                 }
-                if (direct != null) {
+                if (conflicts && direct != null) {
                     error(rule.location(), path + ": HTTP route rule cannot contain both rewrite and direct_response");
                 }
                 boolean regex = rewrite.regexMatch() != null;

@@ -326,7 +326,6 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "redirect: {uri: /x, derivePort: FROM_REQUEST_PORT} | derivePort",
-            "delegate: {name: other} | delegate",
             "corsPolicy: {allowOrigins: [{exact: a}], unmatchedPreflights: IGNORE} | unmatchedPreflights"})
     void loadText_istioFieldNotImplemented_rejectsTheResourceSayingSo(String field, String name) {
         String text = vs("my-app-vs", SIMPLE_VS_HTTP + "  " + field + "\n");

@@ -786,4 +786,37 @@ class MutantBehaviourTest {
         assertEquals(1, forward(controlPlane(Mutant.MIRROR_ZERO_PERCENT_MIRRORS_ALL, () -> 0L, http)).upstream()
                 .mirrors().size());
     }
+
+    @Test
+    void delegateRulesAppended_delegateRulesLandAfterTheRootCatchAll() {
+        String root = vs("root", """
+                - name: pp
+                  match: [{uri: {prefix: /productpage}}]
+                  delegate: {name: productpage}
+                - name: rest
+                  route:
+                  - destination: {host: my-app, subset: v1}
+                """);
+        String delegate = """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: productpage
+                spec:
+                  http:
+                  - name: v2
+                    route:
+                    - destination: {host: my-app, subset: v2}
+                """;
+        Map<Mutant, RouteTable> tables = new HashMap<>();
+        for (Mutant m : List.of(Mutant.NONE, Mutant.DELEGATE_RULES_APPENDED)) {
+            tables.put(m, compile(XdsTranslator.translate(config(SERVICE, DR, root, delegate), PODS,
+                    ClientProxy.DEFAULT, new XdsTranslator.Options(null, m)), Mutant.NONE, () -> 0L));
+        }
+        // SEMANTICS.md 4.10: the delegating rule is replaced in place, so /productpage goes to the delegate's v2
+        assertEquals(V2, outcome(tables.get(Mutant.NONE), get("/productpage/x")));
+        assertEquals(V1, outcome(tables.get(Mutant.NONE), get("/other")));
+        // appended after the root's catch-all, the delegate's rule is cut and never reached
+        assertEquals(V1, outcome(tables.get(Mutant.DELEGATE_RULES_APPENDED), get("/productpage/x")));
+    }
 }

@@ -66,7 +66,7 @@ public final class GrpcJavaClient implements ProxylessClient {
     @Override
     public Set<String> capabilities() {
         return Set.of("rule-order", "header-regex", "weights", "missing-subset", "matches", "present-header",
-                "without-headers", "source-selectors");
+                "without-headers", "source-selectors", "delegate");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.meshroute.conformance.target.grpc;
 
 import dev.meshroute.conformance.deviations.KnownDeviation;
+import dev.meshroute.conformance.deviations.ScenarioRef;
 
 import java.util.List;
 
@@ -17,6 +18,7 @@ public final class GrpcJavaDeviations {
     private static final String RULE_ORDER = "features/rule-order/rule-order.feature";
     private static final String MATCHES = "features/matches/matches.feature";
     private static final String MISSING_SUBSET = "features/missing-subset/missing-subset.feature";
+    private static final String DELEGATE = "features/delegate/delegate.feature";
 
     public static final List<KnownDeviation> ALL = List.of(
             new KnownDeviation("grpc-java/no-route-is-unavailable",
@@ -32,7 +34,13 @@ public final class GrpcJavaDeviations {
                     List.of(scenario(RULE_ORDER,
                                     "A request that matches no rule, with no catch-all, gets 404 NR from the proxy"),
                             example(MATCHES, "A VirtualService with one route left for this client has no fall-back:"
-                                    + " the rest is 404 NR", "/other", "404 NR")),
+                                    + " the rest is 404 NR", "/other", "404 NR"),
+                            example(DELEGATE, "Two teams own the rules under their prefixes", "/other", "404 NR"),
+                            example(DELEGATE, "A delegate rule whose match does not fit under the root's is dropped;"
+                                    + " its siblings still apply", "/other", "404 NR"),
+                            new ScenarioRef(DELEGATE, "A delegate's match keeps the root's conditions and adds its own",
+                                    List.of(List.of("/productpage/v1/a", "dev", "jason", "404 NR"),
+                                            List.of("/other", "prod", "jason", "404 NR")))),
                     null),
             new KnownDeviation("grpc-java/missing-header-not-empty",
                     "treat_missing_header_as_empty is not implemented: an inverted header condition never matches"

@@ -21,6 +21,7 @@ import dev.meshroute.reference.model.StringMatch;
 import dev.meshroute.reference.model.Subset;
 import dev.meshroute.reference.model.VirtualService;
 import dev.meshroute.reference.mutants.Mutant;
+import dev.meshroute.reference.registry.DestinationRuleIndex;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.registry.ServiceRegistry;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -99,12 +100,14 @@ public final class XdsTranslator {
     private final MeshConfig config;
     private final ClientProxy proxy;
     private final ServiceRegistry registry;
+    private final DestinationRuleIndex destinationRules;
     private final Options options;
 
     private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         this.config = config;
         this.proxy = proxy;
         this.registry = new ServiceRegistry(config, pods);
+        this.destinationRules = new DestinationRuleIndex(config.destinationRules());
         this.options = options;
     }
 
@@ -131,7 +134,8 @@ public final class XdsTranslator {
         for (Service service : registry.services()) {
             for (ServicePort port : service.ports()) {
                 addCluster(service, port.port(), null, Map.of(), clusters, endpoints);
-                for (Subset subset : registry.subsets(service.fqdn())) {
+                // only the subsets of the DestinationRule this client uses (SEMANTICS.md 3.5)
+                for (Subset subset : destinationRules.subsets(proxy.namespace(), service)) {
                     addCluster(service, port.port(), subset.name(), subset.labels(), clusters, endpoints);
                 }
             }
@@ -626,8 +630,9 @@ public final class XdsTranslator {
             }
         }
         String subset = d.subset();
-        if (options.mutant() == Mutant.MISSING_SUBSET_FALLS_BACK_TO_ANY_POD
-                && registry.subsets(fqdn).stream().noneMatch(s -> s.name().equals(d.subset()))) {
+        if (options.mutant() == Mutant.MISSING_SUBSET_FALLS_BACK_TO_ANY_POD && registry.service(fqdn)
+                .map(svc -> destinationRules.subsets(proxy.namespace(), svc)).orElse(List.of()).stream()
+                .noneMatch(s -> s.name().equals(d.subset()))) {
             subset = null;
         }
         return ClusterNames.outbound(port, subset, fqdn);

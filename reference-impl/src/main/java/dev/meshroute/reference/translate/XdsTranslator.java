@@ -107,7 +107,10 @@ public final class XdsTranslator {
         this.config = config;
         this.proxy = proxy;
         this.registry = new ServiceRegistry(config, pods);
-        this.destinationRules = new DestinationRuleIndex(config.destinationRules());
+        this.destinationRules = new DestinationRuleIndex(options.mutant() != Mutant.DESTINATION_RULE_EXPORT_TO_IGNORED
+                ? config.destinationRules()
+                : config.destinationRules().stream().map(dr -> new dev.meshroute.reference.model.DestinationRule(
+                        dr.meta(), dr.location(), dr.host(), dr.subsets())).toList());
         this.options = options;
     }
 
@@ -135,12 +138,29 @@ public final class XdsTranslator {
             for (ServicePort port : service.ports()) {
                 addCluster(service, port.port(), null, Map.of(), clusters, endpoints);
                 // only the subsets of the DestinationRule this client uses (SEMANTICS.md 3.5)
-                for (Subset subset : destinationRules.subsets(proxy.namespace(), service)) {
+                for (Subset subset : subsets(service)) {
                     addCluster(service, port.port(), subset.name(), subset.labels(), clusters, endpoints);
                 }
             }
         }
         return new XdsResources(listeners, routes, clusters, endpoints);
+    }
+
+    /** The subsets of the DestinationRule this client uses for {@code service} (SEMANTICS.md 3.4-3.6). */
+    private List<Subset> subsets(Service service) {
+        if (options.mutant() == Mutant.DESTINATION_RULES_MERGED_ACROSS_NAMESPACES) {
+            return registry.subsets(service.fqdn());
+        }
+        var rule = destinationRules.forClient(proxy.namespace(), service);
+        if (rule.isEmpty() || options.mutant() != Mutant.DUPLICATE_SUBSET_NEWEST_WINS) {
+            return rule.map(DestinationRuleIndex.Consolidated::subsets).orElse(List.of());
+        }
+        java.util.Map<String, Subset> newestFirst = new java.util.LinkedHashMap<>();
+        List<dev.meshroute.reference.model.DestinationRule> from = rule.get().from();
+        for (int i = from.size() - 1; i >= 0; i--) {
+            from.get(i).subsets().forEach(s -> newestFirst.putIfAbsent(s.name(), s));
+        }
+        return List.copyOf(newestFirst.values());
     }
 
     // ---- listeners -------------------------------------------------------------------------------
@@ -631,7 +651,7 @@ public final class XdsTranslator {
         }
         String subset = d.subset();
         if (options.mutant() == Mutant.MISSING_SUBSET_FALLS_BACK_TO_ANY_POD && registry.service(fqdn)
-                .map(svc -> destinationRules.subsets(proxy.namespace(), svc)).orElse(List.of()).stream()
+                .map(this::subsets).orElse(List.of()).stream()
                 .noneMatch(s -> s.name().equals(d.subset()))) {
             subset = null;
         }

@@ -55,6 +55,9 @@ public final class DestinationRuleIndex {
         }
 
         private void merge(DestinationRule rule) {
+            // TODO(issue #5, DestinationRule trafficPolicy): keep the top-level trafficPolicy of the first rule that
+            // has one, wholesale (mergeDestinationRule: "only adopt the incoming top level policy when the merged
+            // rule does not have one yet"); subset-level policies travel with their Subset.
             from.add(rule);
             for (Subset s : rule.subsets()) {
                 if (subsets.stream().noneMatch(m -> m.name().equals(s.name()))) {

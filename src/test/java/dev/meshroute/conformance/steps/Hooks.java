@@ -15,6 +15,7 @@ public final class Hooks {
             "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
             "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
             "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
+            "destination-rule-merge", "export-to",
             // a request path with a query string (an RPC path has none: proxyless gRPC targets lack it)
             "http-query", "retries", "mirror");
 

@@ -20,6 +20,7 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
+                    "destination-rule-merge", "export-to",
                     "http-query", "retries", "mirror");
 
     private final Mutant mutant;

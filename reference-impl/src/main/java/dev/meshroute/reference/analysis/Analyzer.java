@@ -38,6 +38,7 @@ public final class Analyzer {
                     referencedSubset(vs, rd.destination(), registry, out);
                 }
             }
+            UnreachableRules.analyze(vs, out);
         }
         for (DestinationRule dr : config.destinationRules()) {
             subsetsSelectPods(dr, registry, out);
@@ -55,20 +56,48 @@ public final class Analyzer {
                     "Referenced host not found: \"" + d.host() + "\""));
             return;
         }
+        destinationPort(vs, d, registry.service(fqdn).get(), out);
         if (d.subset() != null && registry.subsets(fqdn).stream().noneMatch(s -> s.name().equals(d.subset()))) {
             out.add(new Diagnostic(Diagnostic.Level.ERROR, "IST0101", vs.key(), d.location(),
                     "Referenced host+subset in destinationrule not found: \"" + d.host() + "+" + d.subset() + "\""));
         }
     }
 
-    /** IST0173 DestinationRuleSubsetNotSelectPods (analyzers/destinationrule/subset.go, Istio 1.27+). */
+    /**
+     * {@code checkServiceEntryPorts} (destinationhosts.go): without {@code destination.port}, a service with several
+     * ports is IST0112 VirtualServiceDestinationPortSelectorRequired (the ports as Go prints an int slice); with a
+     * port the service does not have, IST0101 for {@code host:port}.
+     */
+    private static void destinationPort(VirtualService vs, Destination d, Service service, List<Diagnostic> out) {
+        List<Integer> ports = service.ports().stream().map(p -> p.port()).toList();
+        if (d.port() == null) {
+            if (ports.size() > 1) {
+                out.add(new Diagnostic(Diagnostic.Level.ERROR, "IST0112", vs.key(), d.location(),
+                        "This VirtualService routes to a service \"" + d.host() + "\" that exposes multiple ports "
+                                + ports.stream().map(String::valueOf).collect(Collectors.joining(" ", "[", "]"))
+                                + ". Specifying a port in the destination is required to disambiguate."));
+            }
+        } else if (!ports.contains(d.port())) {
+            out.add(new Diagnostic(Diagnostic.Level.ERROR, "IST0101", vs.key(), d.location(),
+                    "Referenced host:port not found: \"" + d.host() + ":" + d.port() + "\""));
+        }
+    }
+
+    /**
+     * IST0173 DestinationRuleSubsetNotSelectPods and IST0174 UnknownDestinationRuleHost
+     * (analyzers/destinationrule/subset.go, Istio 1.27+). The host is looked up as {@code util.GetDestinationHost}
+     * does with Kubernetes Services only: {@code ConvertHostToFQDN} in the DestinationRule's namespace, so a dotted
+     * short name ({@code my-app.default}) or a wildcard host matches no Service and is IST0174.
+     */
     private static void subsetsSelectPods(DestinationRule dr, ServiceRegistry registry, List<Diagnostic> out) {
         if (dr.host() == null) {
             return;
         }
-        Service service = registry.service(Hosts.resolve(dr.host(), dr.meta().namespace())).orElse(null);
+        Service service = registry.service(convertHostToFqdn(dr.meta().namespace(), dr.host())).orElse(null);
         if (service == null) {
-            return; // IST0174 UnknownDestinationRuleHost comes with issue #5
+            out.add(new Diagnostic(Diagnostic.Level.WARNING, "IST0174", dr.key(), dr.location(),
+                    "The host " + dr.host() + " defined in the DestinationRule does not match any services in the mesh."));
+            return;
         }
         for (Subset subset : dr.subsets()) {
             if (registry.endpoints(service, subset.labels()).isEmpty()) {

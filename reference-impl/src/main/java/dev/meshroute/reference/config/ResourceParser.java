@@ -54,8 +54,9 @@ final class ResourceParser {
     private static final List<String> DESTINATION_WEIGHT_UNSUPPORTED = List.of();
     private static final List<String> DESTINATION_FIELDS = List.of("host", "subset", "port");
     private static final List<String> STRING_MATCH_FIELDS = List.of("exact", "prefix", "regex");
-    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo", "workloadSelector");
-    private static final List<String> DR_UNSUPPORTED = List.of("trafficPolicy");
+    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo");
+    // workloadSelector: read but never honoured before, so a selected rule applied to every client
+    private static final List<String> DR_UNSUPPORTED = List.of("trafficPolicy", "workloadSelector");
     private static final List<String> SUBSET_FIELDS = List.of("name", "labels");
     private static final List<String> SUBSET_UNSUPPORTED = List.of("trafficPolicy");
 
@@ -153,7 +154,23 @@ final class ResourceParser {
             diagnostics.add(Diagnostic.error(null, yaml.at(node), "metadata.name is missing"));
             return null;
         }
-        return new ObjectMeta(name, namespace == null ? "default" : namespace, labels);
+        return new ObjectMeta(name, namespace == null ? "default" : namespace, labels,
+                creationTimestamp(fields.get("creationTimestamp")));
+    }
+
+    /** RFC 3339, as Kubernetes writes it ({@code 2026-01-01T00:00:00Z}); istiod orders DestinationRules by it. */
+    private java.time.Instant creationTimestamp(Node node) {
+        String text = yaml.string(node, "metadata.creationTimestamp");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            error(yaml.at(node), "metadata.creationTimestamp: '" + text + "' is not an RFC 3339 time"
+                    + " such as 2026-01-01T00:00:00Z");
+            return null;
+        }
     }
 
     private VirtualService virtualService(ObjectMeta meta, SourceLocation at, Node spec) {
@@ -517,8 +534,8 @@ final class ResourceParser {
             subsets.add(new Subset(yaml.string(sf.get("name"), path + ".name"),
                     yaml.stringMap(sf.get("labels"), path + ".labels"), yaml.at(nodes.get(i))));
         }
-        yaml.stringList(f.get("exportTo"), "spec.exportTo");
-        return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets);
+        return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets,
+                yaml.stringList(f.get("exportTo"), "spec.exportTo"));
     }
 
     private Service service(ObjectMeta meta, SourceLocation at, Node spec) {

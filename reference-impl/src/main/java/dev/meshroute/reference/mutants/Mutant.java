@@ -46,6 +46,10 @@ public enum Mutant {
     WEIGHT_ZERO_NOT_DROPPED("a weight-0 destination stays in the split with the smallest weight, 1"),
     MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
     EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints"),
+    DESTINATION_RULES_MERGED_ACROSS_NAMESPACES("every DestinationRule for a host is merged into one, whatever its"
+            + " namespace and exportTo (no client-namespace lookup; the reference before issue #5)"),
+    DUPLICATE_SUBSET_NEWEST_WINS("of two DestinationRules defining one subset name, the newer one's definition wins"),
+    DESTINATION_RULE_EXPORT_TO_IGNORED("a DestinationRule's exportTo is ignored: every rule is visible everywhere"),
     ZERO_ROUTES_ANSWER_404("a VirtualService that yields no route for this client answers 404 instead of"
             + " leaving the service its default route"),
     // ---- retries and mirroring

@@ -22,6 +22,7 @@ import dev.meshroute.reference.model.StringMatch;
 import dev.meshroute.reference.model.Subset;
 import dev.meshroute.reference.model.VirtualService;
 import dev.meshroute.reference.mutants.Mutant;
+import dev.meshroute.reference.registry.DestinationRuleIndex;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.registry.ServiceRegistry;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -102,12 +103,17 @@ public final class XdsTranslator {
     private final MeshConfig config;
     private final ClientProxy proxy;
     private final ServiceRegistry registry;
+    private final DestinationRuleIndex destinationRules;
     private final Options options;
 
     private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         this.config = config;
         this.proxy = proxy;
         this.registry = new ServiceRegistry(config, pods);
+        this.destinationRules = new DestinationRuleIndex(options.mutant() != Mutant.DESTINATION_RULE_EXPORT_TO_IGNORED
+                ? config.destinationRules()
+                : config.destinationRules().stream().map(dr -> new dev.meshroute.reference.model.DestinationRule(
+                        dr.meta(), dr.location(), dr.host(), dr.subsets())).toList());
         this.options = options;
     }
 
@@ -134,12 +140,30 @@ public final class XdsTranslator {
         for (Service service : registry.services()) {
             for (ServicePort port : service.ports()) {
                 addCluster(service, port.port(), null, Map.of(), clusters, endpoints);
-                for (Subset subset : registry.subsets(service.fqdn())) {
+                // only the subsets of the DestinationRule this client uses (SEMANTICS.md 3.5)
+                for (Subset subset : subsets(service)) {
                     addCluster(service, port.port(), subset.name(), subset.labels(), clusters, endpoints);
                 }
             }
         }
         return new XdsResources(listeners, routes, clusters, endpoints);
+    }
+
+    /** The subsets of the DestinationRule this client uses for {@code service} (SEMANTICS.md 3.4-3.6). */
+    private List<Subset> subsets(Service service) {
+        if (options.mutant() == Mutant.DESTINATION_RULES_MERGED_ACROSS_NAMESPACES) {
+            return registry.subsets(service.fqdn());
+        }
+        var rule = destinationRules.forClient(proxy.namespace(), service);
+        if (rule.isEmpty() || options.mutant() != Mutant.DUPLICATE_SUBSET_NEWEST_WINS) {
+            return rule.map(DestinationRuleIndex.Consolidated::subsets).orElse(List.of());
+        }
+        java.util.Map<String, Subset> newestFirst = new java.util.LinkedHashMap<>();
+        List<dev.meshroute.reference.model.DestinationRule> from = rule.get().from();
+        for (int i = from.size() - 1; i >= 0; i--) {
+            from.get(i).subsets().forEach(s -> newestFirst.putIfAbsent(s.name(), s));
+        }
+        return List.copyOf(newestFirst.values());
     }
 
     // ---- listeners -------------------------------------------------------------------------------
@@ -656,8 +680,9 @@ public final class XdsTranslator {
             }
         }
         String subset = d.subset();
-        if (options.mutant() == Mutant.MISSING_SUBSET_FALLS_BACK_TO_ANY_POD
-                && registry.subsets(fqdn).stream().noneMatch(s -> s.name().equals(d.subset()))) {
+        if (options.mutant() == Mutant.MISSING_SUBSET_FALLS_BACK_TO_ANY_POD && registry.service(fqdn)
+                .map(this::subsets).orElse(List.of()).stream()
+                .noneMatch(s -> s.name().equals(d.subset()))) {
             subset = null;
         }
         return ClusterNames.outbound(port, subset, fqdn);

@@ -514,5 +514,35 @@ public final class Validator {
                         + s.name() + "'"));
             }
         }
+        validateExportTo(dr.meta().namespace(), dr.exportTo(), dr.location(), dr.key(), out);
+    }
+
+    /**
+     * {@code validateExportTo} (validation.go): each entry is {@code .}, {@code *} or a DNS-1123 label, no entry
+     * twice ({@code .} counts as the own namespace), and {@code *} alone.
+     */
+    static void validateExportTo(String namespace, List<String> exportTo, SourceLocation at, String resource,
+                                 List<Diagnostic> out) {
+        Set<String> seen = new HashSet<>();
+        for (String e : exportTo) {
+            String key = e.equals(".") ? namespace : e;
+            if (seen.contains(key)) {
+                out.add(Diagnostic.error(resource, at, key.equals(e)
+                        ? "spec.exportTo: duplicate entries in exportTo for entry " + e
+                        : "spec.exportTo: duplicate entries in exportTo: . and current namespace " + namespace));
+            } else if (e.equals("~")) {
+                out.add(Diagnostic.error(resource, at,
+                        "spec.exportTo: exportTo ~ (none) is not allowed for Istio configuration objects"));
+            } else if (!e.equals("*") && !DNS1123_LABEL.matcher(key).matches()) {
+                out.add(Diagnostic.error(resource, at,
+                        "spec.exportTo: only .,*, or a valid DNS 1123 label is allowed as exportTo entry"));
+            } else {
+                seen.add(key);
+            }
+        }
+        if (seen.contains("*") && exportTo.size() > 1) {
+            out.add(Diagnostic.error(resource, at,
+                    "spec.exportTo: cannot have both public (*) and non-public exportTo values for a resource"));
+        }
     }
 }

@@ -819,4 +819,80 @@ class MutantBehaviourTest {
         // appended after the root's catch-all, the delegate's rule is cut and never reached
         assertEquals(V1, outcome(tables.get(Mutant.DELEGATE_RULES_APPENDED), get("/productpage/x")));
     }
+
+    // ---- DestinationRule resolution (SEMANTICS.md 3.4-3.6) ------------------------------------------
+
+    private static final String REVIEWS = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: reviews, namespace: prod}
+            spec:
+              selector: {app: reviews}
+              ports: [{name: http, port: 80}]
+            """;
+
+    private static String reviewsDr(String name, String namespace, String host, String subsets, String extra) {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  host: %s
+                  subsets: %s
+                %s
+                """.formatted(name, namespace, host, subsets, extra);
+    }
+
+    /** The subsets of the clusters the default-namespace client gets for reviews. */
+    private static List<String> reviewsSubsetClusters(Mutant mutant, String... drs) {
+        String[] docs = new String[drs.length + 1];
+        docs[0] = REVIEWS;
+        System.arraycopy(drs, 0, docs, 1, drs.length);
+        XdsResources x = XdsTranslator.translate(config(docs), List.of(), ClientProxy.DEFAULT,
+                new XdsTranslator.Options(null, mutant));
+        List<String> out = new ArrayList<>();
+        for (Cluster c : x.clusters()) {
+            String[] parts = c.getName().split("\\|");
+            if (!parts[2].isEmpty()) {
+                out.add(parts[2]);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void destinationRulesMergedAcrossNamespaces_clientNamespaceRuleNoLongerHidesTheServiceNamespaceSubsets() {
+        String[] drs = {reviewsDr("reviews", "prod", "reviews", "[{name: v1, labels: {version: v1}}]", ""),
+                reviewsDr("reviews", "default", "reviews.prod.svc.cluster.local", "[]", "")};
+
+        // SEMANTICS.md 3.5: the client's namespace has a rule for the host, used alone: no subset cluster
+        assertEquals(List.of(), reviewsSubsetClusters(Mutant.NONE, drs));
+        assertEquals(List.of("v1"), reviewsSubsetClusters(Mutant.DESTINATION_RULES_MERGED_ACROSS_NAMESPACES, drs));
+    }
+
+    @Test
+    void destinationRuleExportToIgnored_privateRuleOfTheServiceNamespaceReachesOtherClients() {
+        String dr = reviewsDr("reviews", "prod", "reviews", "[{name: v1, labels: {version: v1}}]", "  exportTo: ['.']");
+
+        // SEMANTICS.md 3.6: exported to its own namespace only, so the default-namespace client has no subsets
+        assertEquals(List.of(), reviewsSubsetClusters(Mutant.NONE, dr));
+        assertEquals(List.of("v1"), reviewsSubsetClusters(Mutant.DESTINATION_RULE_EXPORT_TO_IGNORED, dr));
+    }
+
+    @Test
+    void duplicateSubsetNewestWins_theNewerRulesLabelsSelectTheEndpoints() {
+        String older = reviewsDr("b-older", "prod", "reviews", "[{name: v1, labels: {version: v1}}]", "")
+                .replace("namespace: prod}", "namespace: prod, creationTimestamp: '2026-01-01T00:00:00Z'}");
+        String newer = reviewsDr("a-newer", "prod", "reviews", "[{name: v1, labels: {version: v2}}]", "")
+                .replace("namespace: prod}", "namespace: prod, creationTimestamp: '2026-02-01T00:00:00Z'}");
+        List<Pod> pods = List.of(pod("reviews-v1", "prod", Map.of("app", "reviews", "version", "v1"), 9001),
+                pod("reviews-v2", "prod", Map.of("app", "reviews", "version", "v2"), 9002));
+        Function<Mutant, List<String>> v1Pods = m -> endpointPods(XdsTranslator.translate(
+                config(REVIEWS, newer, older), pods, ClientProxy.DEFAULT, new XdsTranslator.Options(null, m)),
+                "outbound|80|v1|reviews.prod.svc.cluster.local");
+
+        // SEMANTICS.md 3.4: the first (oldest) definition of a subset name wins
+        assertEquals(List.of("reviews-v1"), v1Pods.apply(Mutant.NONE));
+        assertEquals(List.of("reviews-v2"), v1Pods.apply(Mutant.DUPLICATE_SUBSET_NEWEST_WINS));
+    }
 }

@@ -16,7 +16,9 @@ public final class Hooks {
             "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
             "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
             // a request path with a query string (an RPC path has none: proxyless gRPC targets lack it)
-            "http-query");
+            "http-query",
+            // an ingress gateway configured by Gateway resources
+            "gateway");
 
     private final World world;
 

@@ -20,11 +20,12 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
-                    "http-query");
+                    "http-query", "gateway");
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;
     private final ProxyClient client;
+    private final ProxyClient gatewayClient;
 
     /** The reference, or the mutant named by {@code -Dmeshroute.reference.mutant} (the suite's self-test). */
     public ReferenceTarget() {
@@ -36,6 +37,8 @@ public final class ReferenceTarget implements MeshUnderTest {
         this.mesh = new ReferenceMesh(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                 RandomSource.THREAD_LOCAL, new XdsTranslator.Options(ProxyClient.RANDOM_VALUE_HEADER, mutant));
         this.client = new ProxyClient("127.0.0.1", mesh.proxyPort());
+        this.gatewayClient = new ProxyClient("127.0.0.1",
+                mesh.startIngressGateway(new InetSocketAddress("127.0.0.1", 0), RandomSource.THREAD_LOCAL));
     }
 
     @Override
@@ -56,7 +59,8 @@ public final class ReferenceTarget implements MeshUnderTest {
 
     @Override
     public Applied apply(List<ConfigSource> sources) {
-        return ReferenceControlPlane.applyAndAwaitAck(mesh, ReferenceMesh.NODE_ID, sources);
+        return ReferenceControlPlane.applyAndAwaitAck(mesh, List.of(ReferenceMesh.NODE_ID,
+                ReferenceMesh.GATEWAY_NODE_ID), sources);
     }
 
     @Override
@@ -72,6 +76,16 @@ public final class ReferenceTarget implements MeshUnderTest {
     @Override
     public List<String> routeNames(String host) {
         return mesh.sidecarRouteNames(host);
+    }
+
+    @Override
+    public Exchange.Response sendToIngressGateway(Exchange.Request request) {
+        return gatewayClient.send(request);
+    }
+
+    @Override
+    public List<String> ingressGatewayRouteNames(String host) {
+        return mesh.ingressGatewayRouteNames(host);
     }
 
     @Override

@@ -47,7 +47,12 @@ public enum Mutant {
     MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
     EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints"),
     ZERO_ROUTES_ANSWER_404("a VirtualService that yields no route for this client answers 404 instead of"
-            + " leaving the service its default route");
+            + " leaving the service its default route"),
+    // ---- the control plane's gateway translation
+    GATEWAY_FIRST_VIRTUAL_SERVICE_WINS("VirtualServices bound to one gateway host are not merged: the first one wins,"
+            + " as in the mesh"),
+    GATEWAY_CATCH_ALL_NOT_MOVED_LAST("merged gateway VirtualServices keep their routes in order: an earlier"
+            + " VirtualService's catch-all hides a later one's routes");
 
     private final String description;
 

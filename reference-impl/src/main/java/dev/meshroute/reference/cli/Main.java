@@ -143,10 +143,10 @@ public final class Main implements Runnable {
         private void apply(ReferenceMesh mesh, PrintWriter out) {
             ReferenceMesh.Applied applied = mesh.apply(ConfigLoader.loadDirectory(dir));
             applied.diagnostics().forEach(out::println);
-            out.printf("serving config version %s (%d VirtualService, %d DestinationRule, %d Service, %d workload)%n",
-                    applied.version(), applied.config().virtualServices().size(),
-                    applied.config().destinationRules().size(), applied.config().services().size(),
-                    applied.config().workloads().size());
+            out.printf("serving config version %s (%d VirtualService, %d DestinationRule, %d Gateway, %d Service,"
+                    + " %d workload)%n", applied.version(), applied.config().virtualServices().size(),
+                    applied.config().destinationRules().size(), applied.config().gateways().size(),
+                    applied.config().services().size(), applied.config().workloads().size());
         }
 
         /** Names, sizes and modification times of the YAML files: cheap to poll, changes on every edit. */

@@ -103,8 +103,8 @@ Feature: Gateways: what the ingress gateway routes, and how that differs from th
       | a.example.com | v2      |
       | b.example.com | v2      |
 
-  @unverified
-  Examples: a host the server does not list has no virtual host
+    @unverified
+    Examples: a host the server does not list has no virtual host
       | host          | outcome |
       | c.example.com | 404 NR  |
 
@@ -146,6 +146,57 @@ Feature: Gateways: what the ingress gateway routes, and how that differs from th
       | */shop.example.com   | default      | v2      |
       | ./*.example.com      | istio-system | v2      |
       | ./*.example.com      | default      | 404 NR  |
+
+  # Source: SEMANTICS.md 6.3 and 7 (a VirtualService applies to a server of a gateway it is bound to; gateway.go
+  # buildGatewayHTTPRouteConfig looks up the VirtualServices per server, by that server's gateway name). Two
+  # Gateways on one port share the route configuration, but each server takes only its own gateway's
+  # VirtualServices. The host of the other Gateway then has no virtual host: 404 NR, [INF] as above.
+  Scenario Outline: Through two Gateways on one proxy, a VirtualService only serves its own gateway's hosts
+    Given the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: Gateway
+      metadata:
+        name: shop-gateway
+        namespace: istio-system
+      spec:
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 80, name: http, protocol: HTTP}
+          hosts: [shop.example.com]
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: Gateway
+      metadata:
+        name: blog-gateway
+        namespace: istio-system
+      spec:
+        selector: {istio: ingressgateway}
+        servers:
+        - port: {number: 80, name: http, protocol: HTTP}
+          hosts: [blog.example.com]
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: sites
+      spec:
+        hosts: [shop.example.com, blog.example.com]
+        gateways: [istio-system/shop-gateway]
+        http:
+        - route: [{destination: {host: my-app, subset: v2}}]
+      """
+    When a client sends GET "/" to the ingress gateway with host "<host>"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | host             | outcome |
+      | shop.example.com | v2      |
+
+    @unverified
+    Examples: the other Gateway's host
+      | host             | outcome |
+      | blog.example.com | 404 NR  |
 
   # ---- merging: the gateway merges, the mesh does not ----------------------------------------------------
 

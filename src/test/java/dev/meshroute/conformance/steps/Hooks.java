@@ -17,7 +17,9 @@ public final class Hooks {
             "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
             "destination-rule-merge", "export-to",
             // a request path with a query string (an RPC path has none: proxyless gRPC targets lack it)
-            "http-query", "retries", "mirror");
+            "http-query", "retries", "mirror",
+            // an ingress gateway configured by Gateway resources
+            "gateway");
 
     private final World world;
 

@@ -45,6 +45,20 @@ public interface MeshUnderTest extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " cannot show what its pods received (mirror)");
     }
 
+    /**
+     * Sends {@code request} to the mesh's ingress gateway (the proxy that Gateway resources with the selector
+     * {@code istio: ingressgateway} configure, serving their port-80 servers), for targets with the
+     * {@code gateway} capability.
+     */
+    default Exchange.Response sendToIngressGateway(Exchange.Request request) {
+        throw new UnsupportedOperationException(name() + " has no ingress gateway (gateway)");
+    }
+
+    /** As {@link #routeNames}, for the ingress gateway: targets with {@code gateway} and {@code route-inspection}. */
+    default List<String> ingressGatewayRouteNames(String host) {
+        throw new UnsupportedOperationException(name() + " does not expose its ingress gateway's routes");
+    }
+
     String version();
 
     Set<String> capabilities();

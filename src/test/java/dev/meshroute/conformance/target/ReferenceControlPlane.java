@@ -25,6 +25,13 @@ public final class ReferenceControlPlane {
     }
 
     public static MeshUnderTest.Applied applyAndAwaitAck(ReferenceMesh mesh, String nodeId, List<ConfigSource> sources) {
+        return applyAndAwaitAck(mesh, List.of(nodeId), sources);
+    }
+
+    /** As above, waiting for every proxy in {@code nodeIds} (a sidecar and an ingress gateway, say). */
+    public static MeshUnderTest.Applied applyAndAwaitAck(ReferenceMesh mesh, List<String> nodeIds,
+                                                         List<ConfigSource> sources) {
+        String nodeId = String.join(" and ", nodeIds);
         mesh.forgetConfig();
         int nacksBefore = mesh.controlPlane().nacks().size();
         long start = System.nanoTime();
@@ -35,7 +42,7 @@ public final class ReferenceControlPlane {
                 .pollInterval(Duration.ofMillis(2))
                 .failFast("the proxy rejected (NACKed) the configuration",
                         () -> mesh.controlPlane().nacks().size() > nacksBefore)
-                .until(() -> mesh.controlPlane().isLive(nodeId, applied.version()));
+                .until(() -> nodeIds.stream().allMatch(n -> mesh.controlPlane().isLive(n, applied.version())));
         return new MeshUnderTest.Applied(findings(applied.diagnostics()), Duration.ofNanos(System.nanoTime() - start));
     }
 

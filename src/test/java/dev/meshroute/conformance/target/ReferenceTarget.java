@@ -21,11 +21,12 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
                     "destination-rule-merge", "export-to",
-                    "http-query", "retries", "mirror");
+                    "http-query", "retries", "mirror", "gateway");
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;
     private final ProxyClient client;
+    private final ProxyClient gatewayClient;
 
     /** The reference, or the mutant named by {@code -Dmeshroute.reference.mutant} (the suite's self-test). */
     public ReferenceTarget() {
@@ -37,6 +38,8 @@ public final class ReferenceTarget implements MeshUnderTest {
         this.mesh = new ReferenceMesh(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                 RandomSource.THREAD_LOCAL, new XdsTranslator.Options(ProxyClient.RANDOM_VALUE_HEADER, mutant));
         this.client = new ProxyClient("127.0.0.1", mesh.proxyPort());
+        this.gatewayClient = new ProxyClient("127.0.0.1",
+                mesh.startIngressGateway(new InetSocketAddress("127.0.0.1", 0), RandomSource.THREAD_LOCAL));
     }
 
     @Override
@@ -57,7 +60,8 @@ public final class ReferenceTarget implements MeshUnderTest {
 
     @Override
     public Applied apply(List<ConfigSource> sources) {
-        return ReferenceControlPlane.applyAndAwaitAck(mesh, ReferenceMesh.NODE_ID, sources);
+        return ReferenceControlPlane.applyAndAwaitAck(mesh, List.of(ReferenceMesh.NODE_ID,
+                ReferenceMesh.GATEWAY_NODE_ID), sources);
     }
 
     @Override
@@ -78,6 +82,16 @@ public final class ReferenceTarget implements MeshUnderTest {
     @Override
     public List<String> routeNames(String host) {
         return mesh.sidecarRouteNames(host);
+    }
+
+    @Override
+    public Exchange.Response sendToIngressGateway(Exchange.Request request) {
+        return gatewayClient.send(request);
+    }
+
+    @Override
+    public List<String> ingressGatewayRouteNames(String host) {
+        return mesh.ingressGatewayRouteNames(host);
     }
 
     @Override

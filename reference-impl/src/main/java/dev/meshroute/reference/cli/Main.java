@@ -98,6 +98,11 @@ public final class Main implements Runnable {
         @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on")
         String bind;
 
+        @Option(names = "--gateway-port", defaultValue = "-1", description = "also run the ingress gateway (the"
+                + " proxy Gateways with selector istio: ingressgateway configure; their port-80 servers) on this"
+                + " port (0: any free port; default: no ingress gateway)")
+        int gatewayPort;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -107,6 +112,9 @@ public final class Main implements Runnable {
             }
             ReferenceMesh mesh = new ReferenceMesh(new InetSocketAddress(bind, port),
                     new InetSocketAddress("127.0.0.1", xdsPort), RandomSource.THREAD_LOCAL);
+            if (gatewayPort >= 0) {
+                mesh.startIngressGateway(new InetSocketAddress(bind, gatewayPort), RandomSource.THREAD_LOCAL);
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 mesh.close();
@@ -117,6 +125,10 @@ public final class Main implements Runnable {
             out.printf("meshroute reference mesh: proxy on http://%s:%d, xDS (ADS) on 127.0.0.1:%d, config %s%n",
                     bind, mesh.proxyPort(), mesh.xdsPort(), dir);
             out.printf("try: curl -s -H 'Host: my-app' http://%s:%d/%n", bind, mesh.proxyPort());
+            if (gatewayPort >= 0) {
+                out.printf("ingress gateway on http://%s:%d (send the Host of a Gateway server)%n", bind,
+                        mesh.ingressGatewayPort());
+            }
             while (!stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 String now = fingerprint(dir);
                 if (!now.equals(fingerprint)) {
@@ -131,10 +143,10 @@ public final class Main implements Runnable {
         private void apply(ReferenceMesh mesh, PrintWriter out) {
             ReferenceMesh.Applied applied = mesh.apply(ConfigLoader.loadDirectory(dir));
             applied.diagnostics().forEach(out::println);
-            out.printf("serving config version %s (%d VirtualService, %d DestinationRule, %d Service, %d workload)%n",
-                    applied.version(), applied.config().virtualServices().size(),
-                    applied.config().destinationRules().size(), applied.config().services().size(),
-                    applied.config().workloads().size());
+            out.printf("serving config version %s (%d VirtualService, %d DestinationRule, %d Gateway, %d Service,"
+                    + " %d workload)%n", applied.version(), applied.config().virtualServices().size(),
+                    applied.config().destinationRules().size(), applied.config().gateways().size(),
+                    applied.config().services().size(), applied.config().workloads().size());
         }
 
         /** Names, sizes and modification times of the YAML files: cheap to poll, changes on every edit. */

@@ -5,6 +5,7 @@ import dev.meshroute.reference.model.Delegate;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.Gateway;
 import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
@@ -59,6 +60,15 @@ final class ResourceParser {
     private static final List<String> DR_UNSUPPORTED = List.of("trafficPolicy", "workloadSelector");
     private static final List<String> SUBSET_FIELDS = List.of("name", "labels");
     private static final List<String> SUBSET_UNSUPPORTED = List.of("trafficPolicy");
+    private static final List<String> GATEWAY_FIELDS = List.of("servers", "selector");
+    private static final List<String> SERVER_FIELDS = List.of("port", "hosts", "tls", "name");
+    private static final List<String> SERVER_UNSUPPORTED = List.of("bind", "defaultEndpoint");
+    private static final List<String> PORT_FIELDS = List.of("number", "protocol", "name", "targetPort");
+    private static final List<String> SERVER_TLS_FIELDS = List.of("httpsRedirect");
+    private static final List<String> SERVER_TLS_UNSUPPORTED = List.of("mode", "serverCertificate", "privateKey",
+            "caCertificates", "caCrl", "credentialName", "credentialNames", "caCertCredentialName", "tlsCertificates",
+            "subjectAltNames", "verifyCertificateSpki", "verifyCertificateHash", "minProtocolVersion",
+            "maxProtocolVersion", "cipherSuites");
 
     private final String file;
     private final List<Diagnostic> diagnostics;
@@ -100,6 +110,7 @@ final class ResourceParser {
         Resource parsed = switch (kind) {
             case "VirtualService" -> istio(apiVersion, at) ? virtualService(meta, at, spec) : null;
             case "DestinationRule" -> istio(apiVersion, at) ? destinationRule(meta, at, spec) : null;
+            case "Gateway" -> istio(apiVersion, at) ? gateway(meta, at, spec) : null;
             case "Service" -> apiVersion(apiVersion, "v1", at) ? service(meta, at, spec) : null;
             case "Deployment" -> apiVersion(apiVersion, "apps/v1", at) ? deployment(meta, at, spec) : null;
             case "Pod" -> apiVersion(apiVersion, "v1", at)
@@ -536,6 +547,41 @@ final class ResourceParser {
         }
         return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets,
                 yaml.stringList(f.get("exportTo"), "spec.exportTo"));
+    }
+
+    private Gateway gateway(ObjectMeta meta, SourceLocation at, Node spec) {
+        Map<String, Node> f = yaml.fields(require(spec, at), "spec", "Gateway spec", GATEWAY_FIELDS, List.of());
+        Map<String, String> selector = yaml.stringMap(f.get("selector"), "spec.selector");
+        List<Gateway.Server> servers = new ArrayList<>();
+        List<Node> nodes = yaml.list(f.get("servers"), "spec.servers");
+        for (int i = 0; i < nodes.size(); i++) {
+            String path = "spec.servers[" + i + "]";
+            Map<String, Node> sf = yaml.fields(nodes.get(i), path, "Server", SERVER_FIELDS, SERVER_UNSUPPORTED);
+            yaml.string(sf.get("name"), path + ".name");
+            Integer number = null;
+            String portName = null;
+            String protocol = null;
+            if (sf.get("port") != null) {
+                Map<String, Node> pf = yaml.fields(sf.get("port"), path + ".port", "Port", PORT_FIELDS, List.of());
+                number = yaml.integer(pf.get("number"), path + ".port.number");
+                portName = yaml.string(pf.get("name"), path + ".port.name");
+                protocol = yaml.string(pf.get("protocol"), path + ".port.protocol");
+                if (pf.get("targetPort") != null) {
+                    error(yaml.at(pf.get("targetPort")), path + ".port.targetPort: targetPort has no impact on Gateways");
+                }
+            }
+            boolean httpsRedirect = false;
+            Node tls = sf.get("tls");
+            if (tls != null) {
+                Map<String, Node> tf = yaml.fields(tls, path + ".tls", "ServerTLSSettings", SERVER_TLS_FIELDS,
+                        SERVER_TLS_UNSUPPORTED);
+                httpsRedirect = Boolean.TRUE.equals(yaml.bool(tf.get("httpsRedirect"), path + ".tls.httpsRedirect"));
+            }
+            servers.add(new Gateway.Server(number, portName, protocol,
+                    yaml.stringList(sf.get("hosts"), path + ".hosts"), tls != null, httpsRedirect,
+                    yaml.at(nodes.get(i))));
+        }
+        return new Gateway(meta, at, selector, servers);
     }
 
     private Service service(ObjectMeta meta, SourceLocation at, Node spec) {

@@ -64,10 +64,23 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Serves {@code resources} as the next version and returns that version. */
     public synchronized String publish(XdsResources resources) {
+        return publish(resources, Map.of());
+    }
+
+    /**
+     * Serves the next version: {@code perNode} to the proxies it names (by node id; istiod generates per proxy,
+     * and a gateway proxy gets other listeners and routes than a sidecar), {@code resources} to every other.
+     */
+    public synchronized String publish(XdsResources resources, Map<String, XdsResources> perNode) {
         String version = Long.toString(++generation);
-        watcher.publish(Snapshot.create(resources.clusters(), resources.endpoints(), resources.listeners(),
-                resources.routes(), List.of(), version));
+        Map<String, Snapshot> snapshots = new java.util.HashMap<>();
+        perNode.forEach((node, r) -> snapshots.put(node, snapshot(r, version)));
+        watcher.publish(snapshot(resources, version), snapshots);
         return version;
+    }
+
+    private static Snapshot snapshot(XdsResources r, String version) {
+        return Snapshot.create(r.clusters(), r.endpoints(), r.listeners(), r.routes(), List.of(), version);
     }
 
     /**

@@ -32,6 +32,8 @@ final class SnapshotWatcher implements ConfigWatcher {
 
     private final Object lock = new Object();
     private Snapshot snapshot = Snapshot.createEmpty("0");
+    /** Snapshots for particular proxies (a gateway proxy gets its own resources), by node id. */
+    private Map<String, Snapshot> byNode = Map.of();
     private final List<OpenWatch> open = new ArrayList<>();
 
     @Override
@@ -40,12 +42,14 @@ final class SnapshotWatcher implements ConfigWatcher {
                              boolean allowDefaultEmptyEdsUpdate) {
         Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, responseConsumer);
         synchronized (lock) {
-            String current = snapshot.version(request.getTypeUrl());
+            Snapshot served = snapshotFor(request);
+            String current = served.version(request.getTypeUrl());
             if (request.hasErrorDetail()) {
                 // A NACK: do not send the rejected version again; wait for a new snapshot.
                 hold(watch, current);
-            } else if (!current.equals(request.getVersionInfo()) || asksForUnsent(request, knownResourceNames)) {
-                respond(watch, snapshot);
+            } else if (!current.equals(request.getVersionInfo())
+                    || asksForUnsent(served, request, knownResourceNames)) {
+                respond(watch, served);
             } else {
                 hold(watch, current);
             }
@@ -54,7 +58,7 @@ final class SnapshotWatcher implements ConfigWatcher {
     }
 
     /** True when the request names a resource that exists but the client has not received yet. */
-    private boolean asksForUnsent(XdsRequest request, Set<String> known) {
+    private static boolean asksForUnsent(Snapshot snapshot, XdsRequest request, Set<String> known) {
         Map<String, ? extends Message> resources = snapshot.resources(request.getResourceType());
         for (String name : request.getResourceNamesList()) {
             if (resources.containsKey(name) && !known.contains(name)) {
@@ -76,15 +80,29 @@ final class SnapshotWatcher implements ConfigWatcher {
 
     /** Makes {@code next} the served snapshot and answers every watch whose type changed version. */
     void publish(Snapshot next) {
+        publish(next, Map.of());
+    }
+
+    /**
+     * Makes {@code next} the snapshot served to every proxy except those named in {@code perNode}, which get
+     * their own, and answers every watch whose type changed version.
+     */
+    void publish(Snapshot next, Map<String, Snapshot> perNode) {
         synchronized (lock) {
             snapshot = next;
+            byNode = Map.copyOf(perNode);
             for (OpenWatch w : List.copyOf(open)) {
-                if (!next.version(w.watch().request().getTypeUrl()).equals(w.heldVersion())) {
+                Snapshot s = snapshotFor(w.watch().request());
+                if (!s.version(w.watch().request().getTypeUrl()).equals(w.heldVersion())) {
                     open.remove(w);
-                    respond(w.watch(), next);
+                    respond(w.watch(), s);
                 }
             }
         }
+    }
+
+    private Snapshot snapshotFor(XdsRequest request) {
+        return byNode.getOrDefault(request.v3Request().getNode().getId(), snapshot);
     }
 
     private static void respond(Watch watch, Snapshot snapshot) {

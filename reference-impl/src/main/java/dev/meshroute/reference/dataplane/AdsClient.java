@@ -254,7 +254,11 @@ public final class AdsClient implements AutoCloseable {
     private RouteTable build(Map<String, Listener> ls, Map<String, RouteConfiguration> rs, Map<String, Cluster> cs,
                              Map<String, ClusterLoadAssignment> as) {
         String name = rdsName(ls);
-        RouteConfiguration config = name == null ? null : rs.get(name);
+        if (name == null) {
+            // no listener on this proxy's port (any more): like Envoy, it routes nothing; never a stale table
+            return RouteTable.compile(RouteConfiguration.getDefaultInstance(), List.of(), Map.of(), random, mutant);
+        }
+        RouteConfiguration config = rs.get(name);
         if (config == null) {
             return null; // not routable yet: the listener or its routes have not arrived
         }

@@ -131,8 +131,12 @@ public final class RouteTable implements Router {
 
     static final String FAULT_FILTER = "envoy.filters.http.fault";
 
+    /**
+     * A virtual host; {@code attemptCountHeader}: include_request_attempt_count; {@code requireTls}: Envoy's
+     * {@code require_tls} (ALL or EXTERNAL_ONLY) is set.
+     */
     private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes,
-                                boolean attemptCountHeader) {
+                                boolean attemptCountHeader, boolean requireTls) {
     }
 
     private final Map<String, CompiledHost> exactDomains = new HashMap<>();
@@ -222,7 +226,7 @@ public final class RouteTable implements Router {
             routes.add(compileRoute(vh, r, mutant));
         }
         return new CompiledHost(vh.getName(), vh.getDomainsList(), List.copyOf(routes),
-                vh.getIncludeRequestAttemptCount());
+                vh.getIncludeRequestAttemptCount(), vh.getRequireTls() != VirtualHost.TlsRequirementType.NONE);
     }
 
     private static CompiledRoute compileRoute(VirtualHost vh, Route r, Mutant mutant) {
@@ -383,6 +387,12 @@ public final class RouteTable implements Router {
         CompiledHost host = findVirtualHost(request.authority());
         if (host == null) {
             return RouteDecision.LocalReply.noRoute();
+        }
+        if (host.requireTls() && !"https".equals(request.scheme())) {
+            // Envoy's SSL redirect, before any route is matched (Http::Utility::createSslRedirectPath): 301 to
+            // https with the Host and the path as sent
+            return new RouteDecision.LocalReply(null, 301, "", null,
+                    Map.of("location", "https://" + request.authority() + request.path()));
         }
         CompiledRoute chosen = switch (mutant) {
             case LAST_MATCH_WINS -> lastMatch(host, request);

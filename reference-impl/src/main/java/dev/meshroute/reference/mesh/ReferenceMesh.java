@@ -33,6 +33,17 @@ public final class ReferenceMesh implements AutoCloseable {
     public static final String NODE_ID = "sidecar~127.0.0.1~meshroute-client.default~default.svc.cluster.local";
     /** The service port the sidecar captures, as iptables would redirect it: its listener's port. */
     public static final int CAPTURED_PORT = 80;
+    /**
+     * The node id of the ingress gateway proxy: istiod tells a gateway ({@code router~}) from a sidecar
+     * ({@code sidecar~}) by this prefix.
+     */
+    public static final String GATEWAY_NODE_ID =
+            "router~127.0.0.1~istio-ingressgateway-0.istio-system~istio-system.svc.cluster.local";
+    /** The ingress gateway pod: namespace istio-system, labels a Gateway's selector picks it by. */
+    public static final ClientProxy GATEWAY_PROXY = new ClientProxy("istio-system",
+            java.util.Map.of("istio", "ingressgateway", "app", "istio-ingressgateway"));
+    /** The Gateway server port whose listener the ingress gateway proxy serves. */
+    public static final int GATEWAY_PORT = 80;
 
     /** What applying a configuration did: the version now served, and every finding. */
     public record Applied(String version, MeshConfig config, List<Diagnostic> diagnostics) {
@@ -45,6 +56,9 @@ public final class ReferenceMesh implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final ProxyServer proxy;
     private final AdsClient ads;
+    private ProxyServer gatewayProxy;
+    private AdsClient gatewayAds;
+    private volatile Router gatewayRouter = request -> RouteDecision.LocalReply.noRoute();
     private final ClientProxy client = ClientProxy.DEFAULT;
     private final PodSet pods = new PodSet(pod -> {
         EchoServer server = new EchoServer(pod.name(), pod.namespace(), pod.labels());
@@ -89,6 +103,40 @@ public final class ReferenceMesh implements AutoCloseable {
         return proxy.port();
     }
 
+    /**
+     * Starts the ingress gateway: a second reference proxy with its own node id ({@link #GATEWAY_NODE_ID}) and
+     * labels ({@link #GATEWAY_PROXY}), fed by the same control plane over ADS, serving the listener of Gateway
+     * server port {@link #GATEWAY_PORT} on {@code bind}. From the next {@link #apply} on, the control plane
+     * also generates the gateway's resources.
+     *
+     * @return the port it listens on
+     */
+    public synchronized int startIngressGateway(InetSocketAddress bind, RandomSource random) {
+        if (gatewayProxy != null) {
+            throw new IllegalStateException("the ingress gateway is already running");
+        }
+        ProxyServer server = new ProxyServer(bind, () -> gatewayRouter);
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            String cause = e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")";
+            throw new IllegalStateException("the ingress gateway cannot listen on " + bind.getHostString() + ":"
+                    + bind.getPort() + cause + "; is another process using it? choose another port", e);
+        }
+        gatewayProxy = server;
+        gatewayAds = new AdsClient("127.0.0.1", controlPlane.port(), GATEWAY_NODE_ID, GATEWAY_PORT, random,
+                table -> gatewayRouter = table, translation.mutant()).start();
+        return server.port();
+    }
+
+    /** The ingress gateway's port; see {@link #startIngressGateway}. */
+    public synchronized int ingressGatewayPort() {
+        if (gatewayProxy == null) {
+            throw new IllegalStateException("the ingress gateway is not running");
+        }
+        return gatewayProxy.port();
+    }
+
     public int xdsPort() {
         return controlPlane.port();
     }
@@ -117,8 +165,11 @@ public final class ReferenceMesh implements AutoCloseable {
     public synchronized Applied apply(ConfigLoader.LoadResult load) {
         ConfigStore.Outcome outcome = store.apply(load);
         List<Pod> running = pods.reconcile(outcome.config());
-        String version = controlPlane.publish(xdsDecorator.apply(
-                XdsTranslator.translate(outcome.config(), running, client, translation)));
+        XdsResources sidecar = xdsDecorator.apply(XdsTranslator.translate(outcome.config(), running, client,
+                translation));
+        String version = gatewayProxy == null ? controlPlane.publish(sidecar)
+                : controlPlane.publish(sidecar, java.util.Map.of(GATEWAY_NODE_ID, XdsTranslator.translateGateway(
+                        outcome.config(), running, GATEWAY_PROXY, translation)));
         return new Applied(version, outcome.config(), outcome.diagnostics());
     }
 
@@ -138,20 +189,33 @@ public final class ReferenceMesh implements AutoCloseable {
         store = new ConfigStore();
     }
 
+    /** The route names the ingress gateway holds for a Host, in order (see {@link RouteTable#routeNames}). */
+    public List<String> ingressGatewayRouteNames(String authority) {
+        return gatewayRouter instanceof RouteTable table ? table.routeNames(authority) : List.of();
+    }
+
     /** The route names the sidecar holds for a Host, in order (see {@link RouteTable#routeNames}). */
     public List<String> sidecarRouteNames(String authority) {
         return router instanceof RouteTable table ? table.routeNames(authority) : List.of();
     }
 
-    /** True once the sidecar has ACKed {@code version} for every resource type: it routes by it now. */
+    /**
+     * True once the sidecar (and the ingress gateway, when running) has ACKed {@code version} for every resource
+     * type: it routes by it now.
+     */
     public boolean isLive(String version) {
-        return controlPlane.isLive(NODE_ID, version);
+        return controlPlane.isLive(NODE_ID, version)
+                && (gatewayProxy == null || controlPlane.isLive(GATEWAY_NODE_ID, version));
     }
 
     @Override
     public synchronized void close() {
         ads.close();
         proxy.close();
+        if (gatewayProxy != null) {
+            gatewayAds.close();
+            gatewayProxy.close();
+        }
         controlPlane.close();
         pods.close();
     }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** An immutable set of accepted resources: what the control plane translates. */
 public record MeshConfig(List<VirtualService> virtualServices, List<DestinationRule> destinationRules,
-                         List<Service> services, List<Workload> workloads) {
+                         List<Service> services, List<Workload> workloads, List<Gateway> gateways) {
 
     public static final MeshConfig EMPTY = new MeshConfig(List.of(), List.of(), List.of(), List.of());
 
@@ -15,6 +15,13 @@ public record MeshConfig(List<VirtualService> virtualServices, List<DestinationR
         destinationRules = List.copyOf(destinationRules);
         services = List.copyOf(services);
         workloads = List.copyOf(workloads);
+        gateways = List.copyOf(gateways);
+    }
+
+    /** A configuration without Gateways. */
+    public MeshConfig(List<VirtualService> virtualServices, List<DestinationRule> destinationRules,
+                      List<Service> services, List<Workload> workloads) {
+        this(virtualServices, destinationRules, services, workloads, List.of());
     }
 
     /** Sorts resources into their kinds, keeping their order. */
@@ -23,8 +30,9 @@ public record MeshConfig(List<VirtualService> virtualServices, List<DestinationR
         List<DestinationRule> dr = new ArrayList<>();
         List<Service> svc = new ArrayList<>();
         List<Workload> wl = new ArrayList<>();
+        List<Gateway> gw = new ArrayList<>();
         for (Resource r : resources) {
-            // Java 17 has no pattern matching for switch; the interface is sealed to these four.
+            // Java 17 has no pattern matching for switch; the interface is sealed to these five.
             if (r instanceof VirtualService v) {
                 vs.add(v);
             } else if (r instanceof DestinationRule d) {
@@ -33,8 +41,10 @@ public record MeshConfig(List<VirtualService> virtualServices, List<DestinationR
                 svc.add(s);
             } else if (r instanceof Workload w) {
                 wl.add(w);
+            } else if (r instanceof Gateway g) {
+                gw.add(g);
             }
         }
-        return new MeshConfig(vs, dr, svc, wl);
+        return new MeshConfig(vs, dr, svc, wl, gw);
     }
 }

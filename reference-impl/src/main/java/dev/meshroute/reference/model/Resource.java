@@ -1,7 +1,7 @@
 package dev.meshroute.reference.model;
 
 /** A configuration object read from YAML: Istio networking resources and Kubernetes workloads. */
-public sealed interface Resource permits VirtualService, DestinationRule, Service, Workload {
+public sealed interface Resource permits VirtualService, DestinationRule, Gateway, Service, Workload {
 
     /** The Kubernetes kind, e.g. {@code VirtualService}. */
     String kind();

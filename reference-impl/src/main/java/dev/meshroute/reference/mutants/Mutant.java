@@ -61,7 +61,12 @@ public enum Mutant {
             + " mirrored"),
     // ---- delegation
     DELEGATE_RULES_APPENDED("a delegate's rules are appended after the root's own rules instead of replacing"
-            + " the delegating rule in place");
+            + " the delegating rule in place"),
+    // ---- the control plane's gateway translation
+    GATEWAY_FIRST_VIRTUAL_SERVICE_WINS("VirtualServices bound to one gateway host are not merged: the first one wins,"
+            + " as in the mesh"),
+    GATEWAY_CATCH_ALL_NOT_MOVED_LAST("merged gateway VirtualServices keep their routes in order: an earlier"
+            + " VirtualService's catch-all hides a later one's routes");
 
     private final String description;
 

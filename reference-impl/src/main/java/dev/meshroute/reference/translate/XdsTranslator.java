@@ -5,6 +5,7 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.meshroute.reference.model.CorsPolicy;
 import dev.meshroute.reference.model.Destination;
+import dev.meshroute.reference.model.Gateway;
 import dev.meshroute.reference.model.Hosts;
 import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
@@ -106,7 +107,7 @@ public final class XdsTranslator {
     private final DestinationRuleIndex destinationRules;
     private final Options options;
 
-    private XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
+    XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         this.config = config;
         this.proxy = proxy;
         this.registry = new ServiceRegistry(config, pods);
@@ -126,17 +127,37 @@ public final class XdsTranslator {
         return new XdsTranslator(config, pods, proxy, options).translate();
     }
 
+    /**
+     * The resources istiod would push to the gateway proxy {@code proxy} (labels and namespace of the gateway
+     * pod): its listeners and routes come from the Gateways that select it ({@link GatewayRoutes}), its
+     * clusters are the same as a sidecar's.
+     */
+    public static XdsResources translateGateway(MeshConfig config, List<Pod> pods, ClientProxy proxy,
+                                                Options options) {
+        return GatewayRoutes.translate(new XdsTranslator(config, pods, proxy, options), config, proxy);
+    }
+
+    Mutant mutant() {
+        return options.mutant();
+    }
+
     private XdsResources translate() {
         TreeSet<Integer> ports = new TreeSet<>();
         registry.services().forEach(s -> s.ports().forEach(p -> ports.add(p.port())));
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
         for (int port : ports) {
-            listeners.add(listener(port));
+            listeners.add(listener(port, String.valueOf(port), "outbound_0.0.0.0_" + port));
             routes.add(routeConfiguration(port));
         }
         List<Cluster> clusters = new ArrayList<>();
         List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+        addClusters(clusters, endpoints);
+        return new XdsResources(listeners, routes, clusters, endpoints);
+    }
+
+    /** Every service's default cluster and one cluster per subset, on each service port (cluster_builder.go). */
+    void addClusters(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
         for (Service service : registry.services()) {
             for (ServicePort port : service.ports()) {
                 addCluster(service, port.port(), null, Map.of(), clusters, endpoints);
@@ -146,7 +167,6 @@ public final class XdsTranslator {
                 }
             }
         }
-        return new XdsResources(listeners, routes, clusters, endpoints);
     }
 
     /** The subsets of the DestinationRule this client uses for {@code service} (SEMANTICS.md 3.4-3.6). */
@@ -168,10 +188,10 @@ public final class XdsTranslator {
 
     // ---- listeners -------------------------------------------------------------------------------
 
-    private static Listener listener(int port) {
+    static Listener listener(int port, String routeName, String statPrefix) {
         HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
-                .setStatPrefix("outbound_0.0.0.0_" + port)
-                .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(String.valueOf(port)))
+                .setStatPrefix(statPrefix)
+                .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(routeName))
                 // Istio's order: CORS, then fault, then the router; an aborted request never reaches a cluster
                 .addHttpFilters(HttpFilter.newBuilder().setName(CORS_FILTER)
                         .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors
@@ -212,7 +232,7 @@ public final class XdsTranslator {
         // BuildSidecarVirtualHostWrapper: first the virtual hosts of VirtualServices, in order...
         Set<String> servicesWithVirtualService = new HashSet<>();
         for (VirtualService vs : meshVirtualServices) {
-            List<Route> routes = httpRoutes(vs, port);
+            List<Route> routes = httpRoutes(vs, port, Gateway.MESH);
             if (routes.isEmpty() && options.mutant() != Mutant.ZERO_ROUTES_ANSWER_404) {
                 // "no routes matched" for this proxy and port: the VirtualService contributes nothing, and its
                 // services keep their default route (route.go buildSidecarVirtualHostsForVirtualService).
@@ -375,7 +395,7 @@ public final class XdsTranslator {
      * {@code BuildHTTPRoutesForVirtualService}: one Envoy route per match entry, in order; a rule without
      * matches, or a generated catch-all route, ends generation (later rules can never match).
      */
-    private List<Route> httpRoutes(VirtualService vs, int port) {
+    List<Route> httpRoutes(VirtualService vs, int port, String gatewayName) {
         List<Route> out = new ArrayList<>();
         for (HttpRoute rule : vs.http()) {
             if (rule.match().isEmpty()) {
@@ -386,7 +406,7 @@ public final class XdsTranslator {
                 continue;
             }
             for (HttpMatchRequest match : rule.match()) {
-                if (!appliesTo(match, vs, port)) {
+                if (!appliesTo(match, vs, port, gatewayName)) {
                     continue;
                 }
                 Route r = route(vs, rule, match, port);
@@ -399,14 +419,18 @@ public final class XdsTranslator {
         return out;
     }
 
-    /** The config-time parts of a match ({@code port}, {@code gateways}, {@code sourceLabels}, ...). */
-    private boolean appliesTo(HttpMatchRequest match, VirtualService vs, int port) {
+    /**
+     * The config-time parts of a match ({@code port}, {@code gateways}, {@code sourceLabels}, ...) for the
+     * listener {@code port} of this proxy, as the gateway {@code gatewayName} ({@code mesh} for a sidecar).
+     */
+    private boolean appliesTo(HttpMatchRequest match, VirtualService vs, int port, String gatewayName) {
         if (match.port() != null && match.port() != port) {
             return false;
         }
         if (!match.gateways().isEmpty()) {
             // sourceMatchHTTP: with match-level gateways, source labels and namespace are not evaluated.
-            return match.gateways().contains("mesh");
+            return match.gateways().stream()
+                    .anyMatch(g -> Gateway.resolveName(g, vs.meta().namespace()).equals(gatewayName));
         }
         if (!proxy.labels().entrySet().containsAll(match.sourceLabels().entrySet())) {
             return false;

@@ -5,6 +5,7 @@ import com.google.re2j.PatternSyntaxException;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.DestinationRule;
 import dev.meshroute.reference.model.Diagnostic;
+import dev.meshroute.reference.model.Gateway;
 import dev.meshroute.reference.model.HeaderOperations;
 import dev.meshroute.reference.model.HttpDirectResponse;
 import dev.meshroute.reference.model.HttpFault;
@@ -53,6 +54,8 @@ public final class Validator {
             new VsCheck(vs, out).run();
         } else if (resource instanceof DestinationRule dr) {
             validateDestinationRule(dr, out);
+        } else if (resource instanceof Gateway gw) {
+            GatewayValidator.validate(gw, out);
         }
         return out;
     }
@@ -71,6 +74,7 @@ public final class Validator {
             if (vs.isDelegate() && !vs.gateways().isEmpty()) {
                 error(vs.location(), "spec.gateways: delegate virtual service must have no gateways specified");
             }
+            GatewayValidator.validateGatewayNames(vs.gateways(), "spec.gateways", vs.key(), vs.location(), out);
             int before = out.size();
             for (String host : vs.hosts()) {
                 validateHost(host, "spec.hosts", vs.location(), out, vs.key());
@@ -382,6 +386,7 @@ public final class Validator {
             if (m.port() != null && (m.port() < 1 || m.port() > 65535)) {
                 error(m.location(), path + ".port: " + m.port() + " is not a port (1-65535)");
             }
+            GatewayValidator.validateGatewayNames(m.gateways(), path + ".gateways", vs.key(), m.location(), out);
         }
 
         private void headers(Map<String, StringMatch> headers, String path, boolean without) {

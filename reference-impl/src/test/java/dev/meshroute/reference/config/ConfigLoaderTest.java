@@ -357,24 +357,79 @@ class ConfigLoaderTest {
 
     @Test
     void loadText_unknownKind_isAWarningAndOtherDocumentsLoad() {
-        String gateway = """
+        String serviceEntry = """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata:
+                  name: external
+                spec:
+                  hosts: [api.example.com]
+                """;
+
+        ConfigLoader.LoadResult r = ConfigLoader.loadText("mixed.yaml", docs(serviceEntry, SERVICE));
+
+        assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
+        Diagnostic d = r.diagnostics().get(0);
+        assertEquals(Diagnostic.Level.WARNING, d.level());
+        assertTrue(d.message().contains("ServiceEntry"), d.message());
+        assertTrue(d.message().contains("ignored"), d.message());
+        assertEquals(List.of("Service default/my-app"), r.resources().stream().map(Resource::key).toList());
+        assertTrue(r.rejected().isEmpty(), "an ignored kind is not a rejected resource");
+    }
+
+    @Test
+    void loadText_gateway_parsedWithItsServers() {
+        String text = """
+                apiVersion: networking.istio.io/v1beta1
+                kind: Gateway
+                metadata:
+                  name: gw
+                  namespace: istio-system
+                spec:
+                  selector:
+                    istio: ingressgateway
+                  servers:
+                  - port: {number: 80, name: http, protocol: HTTP}
+                    hosts: ["*.example.com", "prod/a.example.com"]
+                    tls: {httpsRedirect: true}
+                """;
+
+        ConfigLoader.LoadResult r = ConfigLoader.loadText("gw.yaml", text);
+
+        assertEquals(List.of(), r.diagnostics());
+        dev.meshroute.reference.model.Gateway gw = (dev.meshroute.reference.model.Gateway) r.resources().get(0);
+        assertEquals("istio-system/gw", gw.gatewayName());
+        assertEquals(java.util.Map.of("istio", "ingressgateway"), gw.selector());
+        dev.meshroute.reference.model.Gateway.Server s = gw.servers().get(0);
+        assertEquals(80, s.portNumber());
+        assertEquals("http", s.portName());
+        assertEquals("HTTP", s.protocol());
+        assertEquals(List.of("*.example.com", "prod/a.example.com"), s.hosts());
+        assertTrue(s.tls());
+        assertTrue(s.httpsRedirect());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tls: {mode: SIMPLE}", "tls: {credentialName: cert}", "bind: 127.0.0.1",
+            "defaultEndpoint: 127.0.0.1:8080"})
+    void loadText_gatewayFieldsNotImplemented_rejected(String field) {
+        String text = """
                 apiVersion: networking.istio.io/v1
                 kind: Gateway
                 metadata:
                   name: gw
                 spec:
-                  selector:
-                    istio: ingressgateway
-                """;
+                  servers:
+                  - port: {number: 80, name: http, protocol: HTTP}
+                    hosts: [a.example.com]
+                    %s
+                """.formatted(field);
 
-        ConfigLoader.LoadResult r = ConfigLoader.loadText("mixed.yaml", docs(gateway, SERVICE));
+        ConfigLoader.LoadResult r = ConfigLoader.loadText("gw.yaml", text);
 
         assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
-        Diagnostic d = r.diagnostics().get(0);
-        assertEquals(Diagnostic.Level.WARNING, d.level());
-        assertTrue(d.message().contains("Gateway"), d.message());
-        assertTrue(d.message().contains("ignored"), d.message());
-        assertEquals(List.of("Service default/my-app"), r.resources().stream().map(Resource::key).toList());
-        assertTrue(r.rejected().isEmpty(), "an ignored kind is not a rejected resource");
+        assertTrue(r.diagnostics().get(0).message().contains("not implemented by the meshroute reference yet"));
+        assertEquals(lineOf(text, field), r.diagnostics().get(0).location().line());
+        assertEquals(List.of("Gateway default/gw"), r.rejected());
     }
 }

@@ -104,4 +104,37 @@ class SnapshotWatcherTest {
         assertEquals(1, responses.size());
         assertEquals("2", responses.get(0).version());
     }
+
+    private void watchEdsAs(String node, String version, List<String> names) {
+        DiscoveryRequest r = DiscoveryRequest.newBuilder().setTypeUrl(EDS).setVersionInfo(version)
+                .setNode(io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setId(node)).addAllResourceNames(names)
+                .build();
+        watcher.createWatch(true, XdsRequest.create(r), version.isEmpty() ? Set.of() : Set.copyOf(names),
+                responses::add, false, false);
+    }
+
+    @Test
+    void publish_perNodeSnapshot_servedOnlyToThatNode() {
+        watcher.publish(snapshot("1", "sidecar-only", "shared"), java.util.Map.of("router~gw", snapshot("1", "shared",
+                "gateway-only")));
+
+        watchEdsAs("sidecar~a", "", List.of("sidecar-only", "shared", "gateway-only"));
+        watchEdsAs("router~gw", "", List.of("sidecar-only", "shared", "gateway-only"));
+
+        assertEquals(List.of("shared", "sidecar-only"), names(responses.get(0)));
+        assertEquals(List.of("gateway-only", "shared"), names(responses.get(1)));
+    }
+
+    @Test
+    void publish_heldWatchOfANode_answeredWithItsNewSnapshot() {
+        watcher.publish(snapshot("1", "a"), java.util.Map.of("router~gw", snapshot("1", "g")));
+        watchEdsAs("router~gw", "1", List.of("g"));
+        assertTrue(responses.isEmpty());
+
+        watcher.publish(snapshot("2", "a"), java.util.Map.of("router~gw", snapshot("2", "g", "h")));
+
+        assertEquals(1, responses.size());
+        assertEquals(List.of("g"), names(responses.get(0)));
+        assertEquals("2", responses.get(0).version());
+    }
 }

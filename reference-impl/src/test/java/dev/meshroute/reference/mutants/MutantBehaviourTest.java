@@ -895,4 +895,66 @@ class MutantBehaviourTest {
         assertEquals(List.of("reviews-v1"), v1Pods.apply(Mutant.NONE));
         assertEquals(List.of("reviews-v2"), v1Pods.apply(Mutant.DUPLICATE_SUBSET_NEWEST_WINS));
     }
+
+    // ---- the control plane's gateway translation ---------------------------------------------------
+
+    /** A Gateway for *.example.com and two VirtualServices bound to it for one host: a catch-all, then /api. */
+    private static final String[] GATEWAY_AND_TWO_VIRTUAL_SERVICES = {SERVICE, DR, """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: gw, namespace: istio-system}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 80, name: http, protocol: HTTP}
+                hosts: ["*.example.com"]
+            """, """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: web}
+            spec:
+              hosts: [shop.example.com]
+              gateways: [istio-system/gw]
+              http:
+              - route: [{destination: {host: my-app, subset: v1}}]
+            """, """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: api}
+            spec:
+              hosts: [shop.example.com]
+              gateways: [istio-system/gw]
+              http:
+              - match: [{uri: {prefix: /api}}]
+                route: [{destination: {host: my-app, subset: v2}}]
+            """};
+
+    /** The reference ingress gateway proxy, fed by a control plane built with {@code mutant}. */
+    private static RouteTable gateway(Mutant mutant) {
+        XdsResources x = XdsTranslator.translateGateway(config(GATEWAY_AND_TWO_VIRTUAL_SERVICES), PODS,
+                dev.meshroute.reference.mesh.ReferenceMesh.GATEWAY_PROXY, new XdsTranslator.Options(null, mutant));
+        RouteConfiguration rc = x.routes().stream().filter(r -> r.getName().equals("http.80")).findFirst()
+                .orElseThrow();
+        Map<String, ClusterLoadAssignment> assignments = x.endpoints().stream()
+                .collect(Collectors.toMap(ClusterLoadAssignment::getClusterName, Function.identity()));
+        return RouteTable.compile(rc, x.clusters().stream().map(Cluster::getName).toList(), assignments, () -> 0L);
+    }
+
+    @Test
+    void gatewayFirstVirtualServiceWins_laterVirtualServicesOfTheHostAreDropped() {
+        // SEMANTICS.md 6.3: merged, the catch-all moved last, so /api reaches the second VirtualService
+        assertEquals(V2, outcome(gateway(Mutant.NONE), request("shop.example.com", "/api")));
+        assertEquals(V1, outcome(gateway(Mutant.GATEWAY_FIRST_VIRTUAL_SERVICE_WINS),
+                request("shop.example.com", "/api")));
+        assertEquals(List.of(""), gateway(Mutant.GATEWAY_FIRST_VIRTUAL_SERVICE_WINS).routeNames("shop.example.com"));
+    }
+
+    @Test
+    void gatewayCatchAllNotMovedLast_earlierCatchAllHidesLaterRoutes() {
+        assertEquals(V2, outcome(gateway(Mutant.NONE), request("shop.example.com", "/api")));
+        assertEquals(V1, outcome(gateway(Mutant.GATEWAY_CATCH_ALL_NOT_MOVED_LAST),
+                request("shop.example.com", "/api")));
+        // both routes are there, in VirtualService order
+        assertEquals(2, gateway(Mutant.GATEWAY_CATCH_ALL_NOT_MOVED_LAST).routeNames("shop.example.com").size());
+    }
 }

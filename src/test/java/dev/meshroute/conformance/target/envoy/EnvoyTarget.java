@@ -97,6 +97,8 @@ public final class EnvoyTarget implements MeshUnderTest {
         // route-inspection would need Envoy's admin config_dump, not read yet
         Set<String> capabilities = new java.util.HashSet<>(ReferenceTarget.CAPABILITIES);
         capabilities.remove("route-inspection");
+        // the gateway scenarios need a second proxy with a router~ node id; only one Envoy runs here
+        capabilities.remove("gateway");
         return Set.copyOf(capabilities);
     }
 

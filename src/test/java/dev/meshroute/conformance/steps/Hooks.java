@@ -16,7 +16,9 @@ public final class Hooks {
             "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
             "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
             // a request path with a query string (an RPC path has none: proxyless gRPC targets lack it)
-            "http-query");
+            "http-query",
+            // DestinationRule trafficPolicy (SEMANTICS.md 5.1-5.3, 5.5)
+            "load-balancer", "consistent-hash", "connection-pool", "outlier-detection", "subset-traffic-policy");
 
     private final World world;
 

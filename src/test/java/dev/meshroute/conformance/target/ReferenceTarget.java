@@ -20,7 +20,8 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
-                    "http-query");
+                    "http-query", "load-balancer", "consistent-hash", "connection-pool", "outlier-detection",
+                    "subset-traffic-policy");
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;

@@ -52,10 +52,11 @@ final class ResourceParser {
     private static final List<String> DESTINATION_WEIGHT_UNSUPPORTED = List.of();
     private static final List<String> DESTINATION_FIELDS = List.of("host", "subset", "port");
     private static final List<String> STRING_MATCH_FIELDS = List.of("exact", "prefix", "regex");
-    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo", "workloadSelector");
-    private static final List<String> DR_UNSUPPORTED = List.of("trafficPolicy");
-    private static final List<String> SUBSET_FIELDS = List.of("name", "labels");
-    private static final List<String> SUBSET_UNSUPPORTED = List.of("trafficPolicy");
+    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo", "workloadSelector",
+            "trafficPolicy");
+    private static final List<String> DR_UNSUPPORTED = List.of();
+    private static final List<String> SUBSET_FIELDS = List.of("name", "labels", "trafficPolicy");
+    private static final List<String> SUBSET_UNSUPPORTED = List.of();
 
     private final String file;
     private final List<Diagnostic> diagnostics;
@@ -430,10 +431,16 @@ final class ResourceParser {
             String path = "spec.subsets[" + i + "]";
             Map<String, Node> sf = yaml.fields(nodes.get(i), path, "Subset", SUBSET_FIELDS, SUBSET_UNSUPPORTED);
             subsets.add(new Subset(yaml.string(sf.get("name"), path + ".name"),
-                    yaml.stringMap(sf.get("labels"), path + ".labels"), yaml.at(nodes.get(i))));
+                    yaml.stringMap(sf.get("labels"), path + ".labels"), yaml.at(nodes.get(i)),
+                    trafficPolicy(sf.get("trafficPolicy"), path + ".trafficPolicy")));
         }
         yaml.stringList(f.get("exportTo"), "spec.exportTo");
-        return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets);
+        return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets,
+                trafficPolicy(f.get("trafficPolicy"), "spec.trafficPolicy"));
+    }
+
+    private dev.meshroute.reference.model.TrafficPolicy trafficPolicy(Node node, String path) {
+        return new TrafficPolicyParser(yaml, this::error).parse(node, path);
     }
 
     private Service service(ObjectMeta meta, SourceLocation at, Node spec) {

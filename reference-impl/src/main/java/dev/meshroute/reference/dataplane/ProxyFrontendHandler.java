@@ -54,6 +54,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         return new HttpRequestHead(request.method().name(), request.uri(), authority, "http", headers);
     }
 
+    /** As {@link #head(HttpRequest)}, with the downstream connection's address (hash policies on the source IP). */
+    static HttpRequestHead head(HttpRequest request, java.net.SocketAddress remote) {
+        HttpRequestHead head = head(request);
+        String source = remote instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : null;
+        return new HttpRequestHead(head.method(), head.path(), head.authority(), head.scheme(), head.headers(), source);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         waiting.add((FullHttpRequest) msg);
@@ -102,7 +110,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, tooLarge ? LocalReplies.payloadTooLarge() : LocalReplies.badRequest());
             return;
         }
-        RouteDecision decision = router.get().route(head(request));
+        RouteDecision decision = router.get().route(head(request, ctx.channel().remoteAddress()));
         if (decision instanceof RouteDecision.Forward forward) {
             if (forward.path() != null) {
                 // Envoy keeps the path as the client sent it in x-envoy-original-path
@@ -134,13 +142,21 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, RouteDecision.Forward forward) {
+        java.util.function.Consumer<FullHttpResponse> reply = response -> {
+            if (response.headers().get(LocalReplies.RESPONSE_FLAGS_HEADER) == null) {
+                forward.responseHeaders().applyTo(response.headers()); // the upstream's answer only
+            }
+            relay(ctx, response);
+        };
+        if (forward.upstream() != null) {
+            // through the cluster's circuit breakers and outlier detection
+            forward.upstream().forward(upstreams, ctx.channel().eventLoop(),
+                    new RouteTable.Endpoint(forward.endpoint(), forward.podName()), forward.endpointCount(), request,
+                    forward.timeoutMillis(), reply);
+            return;
+        }
         ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), forward.endpoint(), request,
-                forward.timeoutMillis(), response -> {
-                    if (response.headers().get(LocalReplies.RESPONSE_FLAGS_HEADER) == null) {
-                        forward.responseHeaders().applyTo(response.headers()); // the upstream's answer only
-                    }
-                    relay(ctx, response);
-                });
+                forward.timeoutMillis(), reply);
     }
 
     private void relay(ChannelHandlerContext ctx, FullHttpResponse response) {

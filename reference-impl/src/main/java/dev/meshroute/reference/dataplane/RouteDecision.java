@@ -19,13 +19,24 @@ public sealed interface RouteDecision {
      * @param delayMillis   an injected fault delay before forwarding (0: none)
      * @param requestHeaders  header changes before forwarding
      * @param responseHeaders header changes to the upstream's response
+     * @param upstream        the cluster's live state (circuit breakers, outlier detection), or null to forward
+     *                        without either
+     * @param endpointCount   how many endpoints the cluster has (outlier detection's max ejection percent)
      */
     record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
                    String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
-                   HeaderMutation responseHeaders) implements RouteDecision {
+                   HeaderMutation responseHeaders, UpstreamCluster upstream, int endpointCount)
+            implements RouteDecision {
 
         public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName) {
             this(routeName, cluster, endpoint, podName, null, null, 0, 0, HeaderMutation.NONE, HeaderMutation.NONE);
+        }
+
+        public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
+                       String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
+                       HeaderMutation responseHeaders) {
+            this(routeName, cluster, endpoint, podName, path, authority, timeoutMillis, delayMillis, requestHeaders,
+                    responseHeaders, null, 0);
         }
     }
 

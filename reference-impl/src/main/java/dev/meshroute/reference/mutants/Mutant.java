@@ -38,6 +38,9 @@ public enum Mutant {
     AUTHORITY_PORT_STRIPPED("an authority matcher sees the Host without its port"),
     IGNORE_URI_CASE_FOR_REGEX("ignoreUriCase also makes a URI regex case-insensitive"),
     QUERY_LAST_VALUE("a repeated query parameter is matched by its last value, not its first"),
+    CONSISTENT_HASH_IGNORES_KEY("a ring-hash or Maglev cluster picks a random endpoint, ignoring the route's hash"
+            + " policy"),
+    CIRCUIT_BREAKER_IGNORED("a cluster's connection and pending-request limits are not enforced"),
     // ---- the proxy's weighted choice
     WEIGHTS_IGNORED("weighted destinations are chosen uniformly"),
     WEIGHTS_OFF_BY_5_POINTS("the first destination's share is 5 points too small and the last's 5 too large"),
@@ -47,7 +50,13 @@ public enum Mutant {
     MISSING_SUBSET_FALLS_BACK_TO_ANY_POD("a route to an undefined subset goes to the whole service"),
     EMPTY_SUBSET_FALLS_BACK("a subset that selects no pod gets all the service's pods as endpoints"),
     ZERO_ROUTES_ANSWER_404("a VirtualService that yields no route for this client answers 404 instead of"
-            + " leaving the service its default route");
+            + " leaving the service its default route"),
+    SUBSET_POLICY_DEEP_MERGED("a subset's loadBalancer is merged field by field into the DestinationRule's instead"
+            + " of replacing it (SEMANTICS.md 5.5)"),
+    OUTLIER_DETECTION_NEVER_EJECTS("a DestinationRule's outlierDetection is not passed on to the proxy, so no"
+            + " endpoint is ever ejected"),
+    LAST_TRAFFIC_POLICY_WINS("of several DestinationRules for one host, the last top-level trafficPolicy wins"
+            + " instead of the first");
 
     private final String description;
 

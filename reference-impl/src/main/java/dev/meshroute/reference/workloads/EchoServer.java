@@ -58,6 +58,11 @@ public final class EchoServer implements PodServer {
     public static final String DELAY_HEADER = "x-echo-delay-ms";
     /** A response header naming the pod, so response header operations have an upstream header to act on. */
     public static final String POD_HEADER = "x-echo-pod";
+    /**
+     * A pod label that makes the pod answer every request with this status (still with its JSON), as a broken
+     * replica would: scenarios about outlier detection deploy one such pod next to healthy ones.
+     */
+    public static final String STATUS_LABEL = "echo.meshroute.dev/status";
     private static final long MAX_DELAY_MILLIS = 60_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -242,7 +247,7 @@ public final class EchoServer implements PodServer {
             }
             byte[] json = describe(head);
             FullHttpResponse response = new DefaultFullHttpResponse(
-                    head.protocolVersion(), HttpResponseStatus.OK, Unpooled.wrappedBuffer(json));
+                    head.protocolVersion(), status(), Unpooled.wrappedBuffer(json));
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .set(POD_HEADER, podName)
@@ -255,6 +260,22 @@ public final class EchoServer implements PodServer {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
+    }
+
+    /** 200, or the status the pod's {@link #STATUS_LABEL} asks for. */
+    private HttpResponseStatus status() {
+        String wanted = labels.get(STATUS_LABEL);
+        if (wanted != null) {
+            try {
+                int code = Integer.parseInt(wanted.trim());
+                if (code >= 200 && code <= 599) {
+                    return HttpResponseStatus.valueOf(code);
+                }
+            } catch (NumberFormatException e) {
+                // not a status: the pod stays healthy
+            }
+        }
+        return HttpResponseStatus.OK;
     }
 
     /** One event loop group for every echo server, so that starting and stopping a pod costs only a socket. */

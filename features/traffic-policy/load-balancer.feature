@@ -2,8 +2,9 @@
 Feature: Load balancing: how the sidecar picks a pod of the destination
   A DestinationRule's `trafficPolicy.loadBalancer.simple` chooses the proxy's algorithm for the destination's
   pods: unset means LEAST_REQUEST (Istio's default), ROUND_ROBIN takes turns, RANDOM draws. With one request at a
-  time every algorithm spreads requests evenly, which the exact binomial check of the weighted splits judges;
-  ROUND_ROBIN is also judged for taking turns. The service my-app has three pods per version.
+  time every algorithm spreads requests evenly (with requests in flight, LEAST_REQUEST favours the pods that answer
+  first), which the exact binomial check of the weighted splits judges; ROUND_ROBIN is also judged for taking
+  turns. The service my-app has three pods per version.
 
   Background: my-app with pods my-app-v1-0..2 and my-app-v2-0..2, and a route to v1
     Given the fixture "traffic-policy/three-pods-per-version.yaml"
@@ -36,7 +37,7 @@ Feature: Load balancing: how the sidecar picks a pod of the destination
         - {name: v1, labels: {version: v1}}
         - {name: v2, labels: {version: v2}}
       """
-    Then requests GET "/" to "my-app" are spread evenly over the pods:
+    Then requests GET "/" to "my-app" sent one at a time are spread evenly over the pods:
       | my-app-v1-0 |
       | my-app-v1-1 |
       | my-app-v1-2 |

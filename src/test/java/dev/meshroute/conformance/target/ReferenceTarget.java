@@ -81,6 +81,11 @@ public final class ReferenceTarget implements MeshUnderTest {
     }
 
     @Override
+    public List<Exchange.Response> sendOneAtATime(Exchange.Request request, int count) {
+        return client.sendOneAtATime(request, count);
+    }
+
+    @Override
     public void close() {
         mesh.close();
     }

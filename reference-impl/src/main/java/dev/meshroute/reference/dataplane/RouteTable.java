@@ -206,6 +206,16 @@ public final class RouteTable implements Router {
      *
      * @param upstreams every cluster CDS defined and that is routable, with its state
      */
+    /**
+     * Compiles a route configuration with the given CDS clusters, each with fresh state (load balancer, circuit
+     * breakers, outlier detection on {@code clock}, in milliseconds), as a proxy that just received them.
+     */
+    public static RouteTable compileClusters(RouteConfiguration config, Iterable<Cluster> clusters,
+                                             Map<String, ClusterLoadAssignment> assignments, RandomSource random,
+                                             Mutant mutant, java.util.function.LongSupplier clock) {
+        return compile(config, new UpstreamClusters(clock, mutant).update(clusters), assignments, random, mutant);
+    }
+
     static RouteTable compile(RouteConfiguration config, Map<String, UpstreamCluster> upstreams,
                               Map<String, ClusterLoadAssignment> assignments, RandomSource random, Mutant mutant) {
         Map<String, List<Endpoint>> clusters = new HashMap<>();

@@ -31,7 +31,9 @@ public final class UpstreamCluster {
 
     UpstreamCluster(Cluster config, LongSupplier clock, Mutant mutant) {
         this.config = config;
-        this.loadBalancer = new LoadBalancer(config);
+        this.loadBalancer = new LoadBalancer(mutant == Mutant.ROUND_ROBIN_PICKS_AT_RANDOM
+                && config.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN
+                ? config.toBuilder().setLbPolicy(Cluster.LbPolicy.RANDOM).build() : config);
         this.breaker = CircuitBreaker.of(config);
         this.outliers = OutlierDetector.of(config, clock);
         this.panicThresholdPercent = config.getCommonLbConfig().hasHealthyPanicThreshold()
@@ -78,25 +80,38 @@ public final class UpstreamCluster {
                 count.incrementAndGet();
                 ProxyBackendHandler.forward(pool, loop, endpoint.address(), request, timeoutMillis, response -> {
                     count.decrementAndGet();
-                    if (outliers != null) {
-                        outliers.record(endpoint, response.status().code(), endpointCount);
-                    }
-                    if (mutant != Mutant.CIRCUIT_BREAKER_IGNORED) {
-                        breaker.release();
-                    }
+                    finished(endpoint, response.status().code(), endpointCount);
                     reply.accept(response);
                 });
             } finally {
                 request.release();
             }
         });
-        if (mutant == Mutant.CIRCUIT_BREAKER_IGNORED) {
-            dispatch.run();
-            return;
-        }
-        breaker.admit(dispatch, () -> loop.execute(() -> {
+        admit(dispatch, () -> loop.execute(() -> {
             request.release();
             reply.accept(LocalReplies.overflow());
         }));
+    }
+
+    /**
+     * The circuit breakers' decision for one request: {@code dispatch} runs now or once a slot frees up, or
+     * {@code overflow} runs (the proxy answers 503 UO). Each dispatched request must end with {@link #finished}.
+     */
+    public void admit(Runnable dispatch, Runnable overflow) {
+        if (mutant == Mutant.CIRCUIT_BREAKER_IGNORED) {
+            dispatch.run();
+        } else {
+            breaker.admit(dispatch, overflow);
+        }
+    }
+
+    /** A dispatched request got {@code status} from {@code endpoint} (or the proxy's 503/504 for it). */
+    public void finished(RouteTable.Endpoint endpoint, int status, int endpointCount) {
+        if (outliers != null) {
+            outliers.record(endpoint, status, endpointCount);
+        }
+        if (mutant != Mutant.CIRCUIT_BREAKER_IGNORED) {
+            breaker.release();
+        }
     }
 }

@@ -40,6 +40,7 @@ public enum Mutant {
     QUERY_LAST_VALUE("a repeated query parameter is matched by its last value, not its first"),
     CONSISTENT_HASH_IGNORES_KEY("a ring-hash or Maglev cluster picks a random endpoint, ignoring the route's hash"
             + " policy"),
+    ROUND_ROBIN_PICKS_AT_RANDOM("a ROUND_ROBIN cluster draws each endpoint at random instead of taking turns"),
     CIRCUIT_BREAKER_IGNORED("a cluster's connection and pending-request limits are not enforced"),
     // ---- the proxy's weighted choice
     WEIGHTS_IGNORED("weighted destinations are chosen uniformly"),

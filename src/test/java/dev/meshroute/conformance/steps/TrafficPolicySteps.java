@@ -146,6 +146,23 @@ public final class TrafficPolicySteps {
         assertTrue(counts.size() > 1, () -> n + " requests " + request + " all went to " + counts.keySet());
     }
 
+    @Then("every one of {int} more such requests is served by the pod that answered")
+    public void morePinned(int n) {
+        Exchange.Response first = world.lastResponse;
+        assertTrue(first.reachedPod(), () -> "the first answer did not come from a pod: " + first);
+        Map<String, Long> counts = countByPod(world.target.sendMany(world.lastRequest, n));
+        world.log(n + " more requests " + world.lastRequest + " by pod: " + counts);
+        assertEquals(Map.of(first.pod(), (long) n), counts, () -> "every request " + world.lastRequest
+                + " should reach " + first.pod());
+    }
+
+    @Then("{int} more such requests reach more than one pod")
+    public void moreSpread(int n) {
+        Map<String, Long> counts = countByPod(world.target.sendMany(world.lastRequest, n));
+        world.log(n + " more requests " + world.lastRequest + " by pod: " + counts);
+        assertTrue(counts.size() > 1, () -> n + " requests " + world.lastRequest + " all went to " + counts.keySet());
+    }
+
     private void spreadOverKeys(int n, java.util.function.IntFunction<Exchange.Request> requestFor) {
         world.ensureApplied();
         Map<String, String> podByKey = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts",
                     "http-query", "load-balancer", "consistent-hash", "connection-pool", "outlier-detection",
-                    "subset-traffic-policy");
+                    "subset-traffic-policy", "port-level-settings");
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;

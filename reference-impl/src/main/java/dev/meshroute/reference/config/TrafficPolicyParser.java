@@ -15,9 +15,11 @@ import java.util.function.BiConsumer;
  */
 final class TrafficPolicyParser {
 
-    private static final List<String> POLICY_FIELDS = List.of("loadBalancer", "connectionPool", "outlierDetection");
-    private static final List<String> POLICY_UNSUPPORTED = List.of("tls", "portLevelSettings", "tunnel",
-            "proxyProtocol", "retryBudget");
+    private static final List<String> POLICY_FIELDS = List.of("loadBalancer", "connectionPool", "outlierDetection",
+            "portLevelSettings");
+    private static final List<String> POLICY_UNSUPPORTED = List.of("tls", "tunnel", "proxyProtocol", "retryBudget");
+    private static final List<String> PORT_POLICY_FIELDS = List.of("port", "loadBalancer", "connectionPool",
+            "outlierDetection");
     private static final List<String> LB_FIELDS = List.of("simple", "consistentHash");
     private static final List<String> LB_UNSUPPORTED = List.of("localityLbSetting", "zoneAwareLbSetting",
             "warmupDurationSecs", "warmup");
@@ -49,9 +51,26 @@ final class TrafficPolicyParser {
             return null;
         }
         Map<String, Node> f = yaml.fields(node, path, "TrafficPolicy", POLICY_FIELDS, POLICY_UNSUPPORTED);
+        List<TrafficPolicy.PortTrafficPolicy> ports = new java.util.ArrayList<>();
+        List<Node> portNodes = yaml.list(f.get("portLevelSettings"), path + ".portLevelSettings");
+        for (int i = 0; i < portNodes.size(); i++) {
+            String at = path + ".portLevelSettings[" + i + "]";
+            Map<String, Node> p = yaml.fields(portNodes.get(i), at, "PortTrafficPolicy", PORT_POLICY_FIELDS,
+                    List.of("tls"));
+            Integer number = null;
+            if (p.get("port") != null) {
+                Map<String, Node> pf = yaml.fields(p.get("port"), at + ".port", "PortSelector", List.of("number"),
+                        List.of());
+                number = yaml.integer(pf.get("number"), at + ".port.number");
+            }
+            ports.add(new TrafficPolicy.PortTrafficPolicy(number,
+                    loadBalancer(p.get("loadBalancer"), at + ".loadBalancer"),
+                    connectionPool(p.get("connectionPool"), at + ".connectionPool"),
+                    outlierDetection(p.get("outlierDetection"), at + ".outlierDetection"), yaml.at(portNodes.get(i))));
+        }
         return new TrafficPolicy(loadBalancer(f.get("loadBalancer"), path + ".loadBalancer"),
                 connectionPool(f.get("connectionPool"), path + ".connectionPool"),
-                outlierDetection(f.get("outlierDetection"), path + ".outlierDetection"), yaml.at(node));
+                outlierDetection(f.get("outlierDetection"), path + ".outlierDetection"), ports, yaml.at(node));
     }
 
     private TrafficPolicy.LoadBalancer loadBalancer(Node node, String path) {

@@ -6,7 +6,26 @@ package dev.meshroute.reference.model;
  * when it ejects an endpoint. A null part is unset; SEMANTICS.md 5.5 says what a subset's policy does with it.
  */
 public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool,
-                            OutlierDetection outlierDetection, SourceLocation location) {
+                            OutlierDetection outlierDetection, java.util.List<PortTrafficPolicy> portLevelSettings,
+                            SourceLocation location) {
+
+    public TrafficPolicy {
+        portLevelSettings = java.util.List.copyOf(portLevelSettings);
+    }
+
+    /** A policy without port-level settings. */
+    public TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection,
+                         SourceLocation location) {
+        this(loadBalancer, connectionPool, outlierDetection, java.util.List.of(), location);
+    }
+
+    /**
+     * {@code TrafficPolicy.PortTrafficPolicy}: the policy for one destination port ({@code port.number}, null when
+     * missing).
+     */
+    public record PortTrafficPolicy(Integer port, LoadBalancer loadBalancer, ConnectionPool connectionPool,
+                                    OutlierDetection outlierDetection, SourceLocation location) {
+    }
 
     /** {@code LoadBalancerSettings.SimpleLB}; LEAST_CONN is a deprecated alias of LEAST_REQUEST. */
     public enum Simple { UNSPECIFIED, LEAST_REQUEST, LEAST_CONN, ROUND_ROBIN, RANDOM, PASSTHROUGH }
@@ -60,7 +79,21 @@ public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connection
 
     /** True when no part is set (Istio: "traffic policy must have at least one field"). */
     public boolean isEmpty() {
-        return loadBalancer == null && connectionPool == null && outlierDetection == null;
+        return loadBalancer == null && connectionPool == null && outlierDetection == null
+                && portLevelSettings.isEmpty();
+    }
+
+    /**
+     * {@code util.GetPortLevelTrafficPolicy}: the port-level entry for {@code port} as a whole policy (parts it
+     * omits are unset, so defaults apply: nothing is inherited from the top level), or null when there is none.
+     */
+    public TrafficPolicy portLevel(int port) {
+        for (PortTrafficPolicy p : portLevelSettings) {
+            if (p.port() != null && p.port() == port) {
+                return new TrafficPolicy(p.loadBalancer(), p.connectionPool(), p.outlierDetection(), p.location());
+            }
+        }
+        return null;
     }
 
     /**
@@ -79,5 +112,27 @@ public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connection
                 subset.connectionPool != null ? subset.connectionPool : original.connectionPool,
                 subset.outlierDetection != null ? subset.outlierDetection : original.outlierDetection,
                 subset.location);
+    }
+
+    /**
+     * {@code util.MergeSubsetTrafficPolicy} for one port: the DestinationRule's port-level entry replaces its
+     * top-level policy; a subset's port-level entry for the port replaces everything (its omitted parts are unset);
+     * otherwise the subset's parts replace the DestinationRule's part by part.
+     */
+    public static TrafficPolicy forPort(TrafficPolicy original, TrafficPolicy subset, int port) {
+        TrafficPolicy top = original;
+        if (original != null && original.portLevel(port) != null) {
+            top = original.portLevel(port);
+        }
+        if (subset != null && subset.portLevel(port) != null) {
+            return subset.portLevel(port);
+        }
+        return mergeSubset(top == null ? null : top.withoutPortLevelSettings(),
+                subset == null ? null : subset.withoutPortLevelSettings());
+    }
+
+    private TrafficPolicy withoutPortLevelSettings() {
+        return portLevelSettings.isEmpty() ? this
+                : new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, location);
     }
 }

@@ -41,17 +41,25 @@ final class TrafficPolicies {
      * it part by part ({@code util.MergeSubsetTrafficPolicy}).
      */
     static TrafficPolicy forCluster(ServiceRegistry registry, MeshConfig config, String fqdn, String subset,
-                                    Mutant mutant) {
+                                    int port, Mutant mutant) {
         TrafficPolicy top = topLevel(registry, config, fqdn, mutant);
-        if (subset == null) {
-            return top;
-        }
-        TrafficPolicy own = registry.subsets(fqdn).stream().filter(s -> s.name().equals(subset)).findFirst()
-                .map(Subset::trafficPolicy).orElse(null);
+        TrafficPolicy own = subsetPolicy(registry, fqdn, subset);
         if (mutant == Mutant.SUBSET_POLICY_DEEP_MERGED) {
-            return deepMerge(top, own);
+            return deepMerge(TrafficPolicy.forPort(top, null, port), own);
         }
-        return TrafficPolicy.mergeSubset(top, own);
+        return TrafficPolicy.forPort(top, own, port);
+    }
+
+    private static TrafficPolicy subsetPolicy(ServiceRegistry registry, String fqdn, String subset) {
+        if (subset == null) {
+            return null;
+        }
+        return registry.subsets(fqdn).stream().filter(s -> s.name().equals(subset)).findFirst()
+                .map(Subset::trafficPolicy).orElse(null);
+    }
+
+    private static TrafficPolicy.ConsistentHash hashOf(TrafficPolicy p) {
+        return p == null || p.loadBalancer() == null ? null : p.loadBalancer().consistentHash();
     }
 
     /** The DestinationRules' top-level policy for a host: the first one set (SEMANTICS.md 3.4). */
@@ -211,18 +219,30 @@ final class TrafficPolicies {
      * ignores). Null when there is none.
      */
     static TrafficPolicy.ConsistentHash hashForDestination(ServiceRegistry registry, MeshConfig config, String fqdn,
-                                                           String subset, Mutant mutant) {
+                                                           String subset, Integer destinationPort, Mutant mutant) {
         TrafficPolicy top = topLevel(registry, config, fqdn, mutant);
-        TrafficPolicy.ConsistentHash hash = top == null || top.loadBalancer() == null ? null
-                : top.loadBalancer().consistentHash();
-        if (subset != null) {
-            TrafficPolicy own = registry.subsets(fqdn).stream().filter(s -> s.name().equals(subset)).findFirst()
-                    .map(Subset::trafficPolicy).orElse(null);
-            if (own != null && own.loadBalancer() != null && own.loadBalancer().consistentHash() != null) {
-                hash = own.loadBalancer().consistentHash();
-            }
+        TrafficPolicy own = subsetPolicy(registry, fqdn, subset);
+        // port-level hashes count only when the destination names its port (portLevelSettingsConsistentHash)
+        TrafficPolicy.ConsistentHash portHash = destinationPort == null || top == null ? null
+                : hashOf(top.portLevel(destinationPort));
+        TrafficPolicy.ConsistentHash subsetHash = hashOf(own);
+        TrafficPolicy.ConsistentHash subsetPortHash = destinationPort == null || own == null ? null
+                : hashOf(own.portLevel(destinationPort));
+        if (subsetPortHash != null) {
+            return subsetPortHash;
         }
-        return hash;
+        if (subsetHash != null) {
+            return subsetHash;
+        }
+        return portHash != null ? portHash : hashOf(top);
+    }
+
+    /** {@code hashForService}: a service's default route hashes by the DestinationRule's (port-level) hash. */
+    static TrafficPolicy.ConsistentHash hashForService(ServiceRegistry registry, MeshConfig config, String fqdn,
+                                                       int port, Mutant mutant) {
+        TrafficPolicy top = topLevel(registry, config, fqdn, mutant);
+        TrafficPolicy.ConsistentHash portHash = top == null ? null : hashOf(top.portLevel(port));
+        return portHash != null ? portHash : hashOf(top);
     }
 
     /** {@code ConsistentHashToHashPolicy}, or null when there is no hash. */

@@ -330,7 +330,7 @@ public final class XdsTranslator {
     private Route defaultRoute(Service service, int port) {
         RouteAction.Builder action = routeAction().setCluster(ClusterNames.outbound(port, null, service.fqdn()));
         // buildSidecarVirtualHostForService: the DestinationRule's top-level consistent hash (hashForService)
-        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForDestination(registry, config, service.fqdn(), null,
+        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForService(registry, config, service.fqdn(), port,
                 options.mutant()));
         if (hash != null) {
             action.addHashPolicy(hash);
@@ -628,7 +628,7 @@ public final class XdsTranslator {
             return;
         }
         var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForDestination(registry, config,
-                Hosts.resolve(d.host(), vs.meta().namespace()), d.subset(), options.mutant()));
+                Hosts.resolve(d.host(), vs.meta().namespace()), d.subset(), d.port(), options.mutant()));
         if (hash != null) {
             action.addHashPolicy(hash);
         }
@@ -742,7 +742,7 @@ public final class XdsTranslator {
                 .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name));
         // connect timeout, load balancer (LEAST_REQUEST when unset), circuit breakers, outlier detection
         TrafficPolicies.applyToCluster(cluster,
-                TrafficPolicies.forCluster(registry, config, service.fqdn(), subset, options.mutant()), options.mutant());
+                TrafficPolicies.forCluster(registry, config, service.fqdn(), subset, port, options.mutant()), options.mutant());
         clusters.add(cluster.build());
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
         List<Pod> pods = registry.endpoints(service, subsetLabels);

@@ -32,6 +32,20 @@ final class TrafficPolicyValidator {
         outlierDetection(policy.outlierDetection(), path + ".outlierDetection");
         connectionPool(policy.connectionPool(), path + ".connectionPool");
         loadBalancer(policy.loadBalancer(), path + ".loadBalancer");
+        for (int i = 0; i < policy.portLevelSettings().size(); i++) {
+            TrafficPolicy.PortTrafficPolicy p = policy.portLevelSettings().get(i);
+            String at = path + ".portLevelSettings[" + i + "]";
+            if (p.port() == null) {
+                error(p.location(), at + ": portTrafficPolicy must have valid port");
+            }
+            if (p.loadBalancer() == null && p.connectionPool() == null && p.outlierDetection() == null) {
+                error(p.location(), at + ": port traffic policy must have at least one field");
+            } else {
+                outlierDetection(p.outlierDetection(), at + ".outlierDetection");
+                connectionPool(p.connectionPool(), at + ".connectionPool");
+                loadBalancer(p.loadBalancer(), at + ".loadBalancer");
+            }
+        }
     }
 
     private void outlierDetection(TrafficPolicy.OutlierDetection o, String path) {

@@ -342,7 +342,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tls: {mode: ISTIO_MUTUAL}", "portLevelSettings: [{port: {number: 80}}]",
+    @ValueSource(strings = {"tls: {mode: ISTIO_MUTUAL}", "portLevelSettings: [{port: {number: 80}, tls: {mode: SIMPLE}}]",
             "loadBalancer: {localityLbSetting: {enabled: true}}", "loadBalancer: {warmup: {duration: 10s}}",
             "loadBalancer: {simple: PASSTHROUGH}", "connectionPool: {http: {h2UpgradePolicy: UPGRADE}}",
             "connectionPool: {tcp: {maxConnectionDuration: 1h}}",

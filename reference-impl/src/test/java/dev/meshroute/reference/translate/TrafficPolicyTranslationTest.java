@@ -200,4 +200,45 @@ class TrafficPolicyTranslationTest {
         assertEquals(Cluster.LbPolicy.RANDOM, c.getLbPolicy());
         assertFalse(c.hasOutlierDetection(), "no field of a later DestinationRule's policy is merged in");
     }
+
+    @Test
+    void portLevelSettings_replaceTheTopLevelPolicyForThatPort_withDefaultsForWhatTheyOmit() {
+        XdsResources x = translate(SERVICE, dr("d", "{loadBalancer: {simple: RANDOM}, outlierDetection:"
+                + " {consecutive5xxErrors: 1}, portLevelSettings: [{port: {number: 80}, loadBalancer: {simple:"
+                + " ROUND_ROBIN}}, {port: {number: 9090}, connectionPool: {tcp: {maxConnections: 1}}}]}", null));
+
+        for (String name : List.of(DEFAULT, V1)) {
+            Cluster c = cluster(x, name);
+            assertEquals(Cluster.LbPolicy.ROUND_ROBIN, c.getLbPolicy(), name);
+            assertFalse(c.hasOutlierDetection(), name + ": not inherited from the top level");
+            assertEquals(-1, c.getCircuitBreakers().getThresholds(0).getMaxConnections().getValue(), name);
+        }
+    }
+
+    @Test
+    void subsetPortLevelSettings_replaceEverything_subsetTopLevelOverridesPartByPart() {
+        XdsResources x = translate(SERVICE, dr("d", "{loadBalancer: {simple: RANDOM}, connectionPool: {tcp:"
+                + " {maxConnections: 5}}}", "{portLevelSettings: [{port: {number: 80}, loadBalancer: {simple:"
+                + " ROUND_ROBIN}}]}"));
+
+        Cluster v2 = cluster(x, V2);
+        assertEquals(Cluster.LbPolicy.ROUND_ROBIN, v2.getLbPolicy());
+        assertEquals(-1, v2.getCircuitBreakers().getThresholds(0).getMaxConnections().getValue(),
+                "the subset's port-level entry takes all parts, its omitted ones at their defaults");
+        assertEquals(5, cluster(x, V1).getCircuitBreakers().getThresholds(0).getMaxConnections().getValue());
+    }
+
+    @Test
+    void portLevelHash_onlyOnRoutesWhoseDestinationNamesThePort() {
+        String policy = "{portLevelSettings: [{port: {number: 80}, loadBalancer: {consistentHash: {httpHeaderName:"
+                + " x}}}]}";
+        XdsResources withPort = translate(SERVICE, dr("d", policy, null),
+                vs("vs", "- route: [{destination: {host: my-app, subset: v1, port: {number: 80}}}]"));
+        XdsResources withoutPort = translate(SERVICE, dr("d", policy, null),
+                vs("vs", "- route: [{destination: {host: my-app, subset: v1}}]"));
+
+        assertEquals(Cluster.LbPolicy.RING_HASH, cluster(withoutPort, V1).getLbPolicy());
+        assertEquals("x", route(withPort, 0).getHashPolicy(0).getHeader().getHeaderName());
+        assertEquals(0, route(withoutPort, 0).getHashPolicyCount(), "HashForHTTPDestination needs destination.port");
+    }
 }

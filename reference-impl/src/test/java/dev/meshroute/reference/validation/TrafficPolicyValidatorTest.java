@@ -40,6 +40,9 @@ class TrafficPolicyValidatorTest {
             "{loadBalancer: {consistentHash: {httpCookie: {path: /}}}}       | name required for HttpCookie",
             "{loadBalancer: {consistentHash: {maglev: {tableSize: 0}}}}      | tableSize must be set for maglev",
             "{loadBalancer: {consistentHash: {maglev: {tableSize: 5000012}}}} | tableSize must be less than 5000011 for maglev",
+            "{portLevelSettings: [{loadBalancer: {simple: RANDOM}}]}        | portTrafficPolicy must have valid port",
+            "{portLevelSettings: [{port: {number: 80}}]}                     | port traffic policy must have at least one field",
+            "{portLevelSettings: [{port: {number: 80}, connectionPool: {}}]} | connection pool must have at least one field",
     })
     void invalidPolicy_isAnErrorOnTheDestinationRule(String policy, String message) {
         List<Diagnostic> ds = validate(policy.trim());

@@ -35,6 +35,8 @@ public final class TrafficPolicySteps {
     static final int ROUND_ROBIN_SLACK = 4;
     /** How many requests a scenario may send to meet a pod that fails before the verdict starts. */
     static final int MAX_REQUESTS_TO_FIND_A_POD = 200;
+    /** How long outlier detection may take to act on an answer before the verdict's requests start. */
+    static final long EJECTION_SETTLE_MILLIS = 200;
 
     private final World world;
     private List<Exchange.Response> concurrent = List.of();
@@ -261,15 +263,21 @@ public final class TrafficPolicySteps {
 
     // ---- outlier detection -----------------------------------------------------------------------------------
 
-    /** Sends requests one by one until the named pod answers with the given status (a failing pod is met). */
+    /**
+     * Sends requests one by one until the named pod answers with the given status (a failing pod is met), then
+     * pauses {@value #EJECTION_SETTLE_MILLIS} ms: Envoy ejects on its main thread and tells the workers afterwards,
+     * so a request sent at once could still be routed by the host set from before the ejection.
+     */
     @When("a client sends {word} {string} to {string} until pod {string} answers {int}")
-    public void untilPodAnswers(String method, String path, String host, String pod, int status) {
+    public void untilPodAnswers(String method, String path, String host, String pod, int status)
+            throws InterruptedException {
         Exchange.Request request = request(method, path, host, List.of());
         for (int i = 1; i <= MAX_REQUESTS_TO_FIND_A_POD; i++) {
             Exchange.Response r = world.target.send(request);
             if (pod.equals(r.pod()) && r.status() == status) {
                 world.lastResponse = r;
                 world.log("pod " + pod + " answered " + status + " to request " + i + " of " + request);
+                Thread.sleep(EJECTION_SETTLE_MILLIS);
                 return;
             }
         }

@@ -1,6 +1,7 @@
 package dev.meshroute.reference.dataplane;
 
 import com.google.protobuf.util.Durations;
+import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 
@@ -14,9 +15,10 @@ import java.util.function.LongSupplier;
  * Envoy's outlier detection for one cluster, the consecutive-error detectors: an endpoint that answers
  * {@code consecutive_5xx} 5xx in a row (or {@code consecutive_gateway_failure} 502/503/504 in a row) is ejected for
  * {@code base_ejection_time} times the number of times it has been ejected, unless that would eject more than
- * {@code max_ejection_percent} of the endpoints (one may always be ejected). A connection failure or timeout of the
- * proxy counts as a 503/504. The defaults are Envoy's (5 consecutive 5xx enforced, gateway failures counted but not
- * enforced, 30 s, 10%).
+ * {@code max_ejection_percent} of the endpoints (so with the default 10%, a cluster of fewer than 10 endpoints
+ * ejects none, unless {@code always_eject_one_host}). A connection failure or timeout of the proxy counts as a
+ * 503/504. The defaults are Envoy's (5 consecutive 5xx enforced, gateway failures counted but not enforced, 30 s,
+ * 10%).
  *
  * <p>Envoy lets an ejected endpoint back at the next {@code interval} tick after its time is up; this detector lets
  * it back as soon as its time is up, which is never later. Thread-safe.
@@ -29,6 +31,7 @@ final class OutlierDetector {
     private final boolean enforceGateway;
     private final long baseEjectionMillis;
     private final long maxEjectionPercent;
+    private final boolean alwaysEjectOne;
     private final LongSupplier clock;
     private final Map<RouteTable.Endpoint, State> states = new HashMap<>();
 
@@ -39,7 +42,7 @@ final class OutlierDetector {
         long ejectedUntil = Long.MIN_VALUE;
     }
 
-    private OutlierDetector(OutlierDetection od, LongSupplier clock) {
+    private OutlierDetector(OutlierDetection od, LongSupplier clock, Mutant mutant) {
         this.consecutive5xx = od.hasConsecutive5Xx() ? od.getConsecutive5Xx().getValue() : 5;
         this.enforce5xx = !od.hasEnforcingConsecutive5Xx() || od.getEnforcingConsecutive5Xx().getValue() > 0;
         this.consecutiveGateway = od.hasConsecutiveGatewayFailure() ? od.getConsecutiveGatewayFailure().getValue() : 5;
@@ -47,12 +50,19 @@ final class OutlierDetector {
                 && od.getEnforcingConsecutiveGatewayFailure().getValue() > 0;
         this.baseEjectionMillis = od.hasBaseEjectionTime() ? Durations.toMillis(od.getBaseEjectionTime()) : 30_000;
         this.maxEjectionPercent = od.hasMaxEjectionPercent() ? od.getMaxEjectionPercent().getValue() : 10;
+        this.alwaysEjectOne = od.getAlwaysEjectOneHost().getValue() || mutant == Mutant.ALWAYS_EJECTS_ONE_HOST;
         this.clock = clock;
     }
 
     /** The cluster's detector, or null when the cluster has no outlier detection. */
     static OutlierDetector of(Cluster cluster, LongSupplier clock) {
-        return cluster.hasOutlierDetection() ? new OutlierDetector(cluster.getOutlierDetection(), clock) : null;
+        return of(cluster, clock, Mutant.NONE);
+    }
+
+    /** As {@link #of(Cluster, LongSupplier)}, with a deliberate bug (tests only). */
+    static OutlierDetector of(Cluster cluster, LongSupplier clock, Mutant mutant) {
+        return cluster.hasOutlierDetection() ? new OutlierDetector(cluster.getOutlierDetection(), clock, mutant)
+                : null;
     }
 
     /** The endpoints not ejected now, in their order. */
@@ -95,6 +105,7 @@ final class OutlierDetector {
 
     private boolean mayEject(long now, int endpointCount) {
         long ejected = states.values().stream().filter(st -> st.ejectedUntil > now).count();
-        return ejected == 0 || 100.0 * (ejected + 1) / Math.max(1, endpointCount) <= maxEjectionPercent;
+        return 100.0 * (ejected + 1) / Math.max(1, endpointCount) <= maxEjectionPercent
+                || alwaysEjectOne && ejected == 0;
     }
 }

@@ -35,7 +35,7 @@ public final class UpstreamCluster {
                 && config.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN
                 ? config.toBuilder().setLbPolicy(Cluster.LbPolicy.RANDOM).build() : config);
         this.breaker = CircuitBreaker.of(config);
-        this.outliers = OutlierDetector.of(config, clock);
+        this.outliers = OutlierDetector.of(config, clock, mutant);
         this.panicThresholdPercent = config.getCommonLbConfig().hasHealthyPanicThreshold()
                 ? config.getCommonLbConfig().getHealthyPanicThreshold().getValue() : 50;
         this.mutant = mutant;
@@ -53,7 +53,7 @@ public final class UpstreamCluster {
      * The endpoint for a request, or null when every endpoint is ejected and panic mode is off (Envoy then answers
      * 503 UH). Below the panic threshold of healthy endpoints Envoy balances over all of them.
      */
-    RouteTable.Endpoint pick(List<RouteTable.Endpoint> endpoints, OptionalLong hash, RandomSource random) {
+    public RouteTable.Endpoint pick(List<RouteTable.Endpoint> endpoints, OptionalLong hash, RandomSource random) {
         List<RouteTable.Endpoint> candidates = endpoints;
         if (outliers != null) {
             List<RouteTable.Endpoint> healthy = outliers.healthy(endpoints);

@@ -41,6 +41,8 @@ public enum Mutant {
     CONSISTENT_HASH_IGNORES_KEY("a ring-hash or Maglev cluster picks a random endpoint, ignoring the route's hash"
             + " policy"),
     ROUND_ROBIN_PICKS_AT_RANDOM("a ROUND_ROBIN cluster draws each endpoint at random instead of taking turns"),
+    ALWAYS_EJECTS_ONE_HOST("outlier detection ejects one endpoint even past maxEjectionPercent (Envoy's"
+            + " always_eject_one_host, which Istio does not set)"),
     CIRCUIT_BREAKER_IGNORED("a cluster's connection and pending-request limits are not enforced"),
     // ---- the proxy's weighted choice
     WEIGHTS_IGNORED("weighted destinations are chosen uniformly"),

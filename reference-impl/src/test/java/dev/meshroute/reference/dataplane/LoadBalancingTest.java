@@ -183,7 +183,7 @@ class LoadBalancingTest {
         AtomicLong clock = new AtomicLong();
         OutlierDetector d = detector(OutlierDetection.newBuilder()
                 .setConsecutive5Xx(UInt32Value.of(0)).setEnforcingConsecutive5Xx(UInt32Value.of(0))
-                .setConsecutiveGatewayFailure(UInt32Value.of(1))
+                .setConsecutiveGatewayFailure(UInt32Value.of(1)).setMaxEjectionPercent(UInt32Value.of(100))
                 .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(100)).build(), clock);
 
         for (int i = 0; i < 10; i++) {
@@ -195,19 +195,39 @@ class LoadBalancingTest {
     }
 
     @Test
-    void outlier_envoyDefaults_fiveConsecutive5xx_atMostTenPercentButOneMayGo() {
+    void outlier_envoyDefaults_fiveConsecutive5xxButAtMostTenPercent() {
         AtomicLong clock = new AtomicLong();
-        OutlierDetector d = detector(OutlierDetection.getDefaultInstance(), clock);
+        OutlierDetector small = detector(OutlierDetection.getDefaultInstance(), clock);
+        for (int i = 0; i < 10; i++) {
+            small.record(PODS.get(0), 500, 3);
+        }
+        assertEquals(PODS, small.healthy(PODS), "one of three is 33%, more than the default 10%");
+
+        List<RouteTable.Endpoint> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(endpoint("p" + i, 9100 + i));
+        }
+        OutlierDetector large = detector(OutlierDetection.getDefaultInstance(), clock);
         for (int i = 0; i < 4; i++) {
-            d.record(PODS.get(0), 500, 3);
+            large.record(ten.get(0), 500, 10);
         }
-        assertEquals(PODS, d.healthy(PODS));
-        d.record(PODS.get(0), 500, 3);
-        assertEquals(2, d.healthy(PODS).size());
+        assertEquals(10, large.healthy(ten).size(), "four in a row is below the default of five");
+        large.record(ten.get(0), 500, 10);
+        assertEquals(9, large.healthy(ten).size());
         for (int i = 0; i < 5; i++) {
-            d.record(PODS.get(1), 500, 3);
+            large.record(ten.get(1), 500, 10);
         }
-        assertEquals(2, d.healthy(PODS).size(), "a second ejection would exceed 10%");
+        assertEquals(9, large.healthy(ten).size(), "a second ejection would make 20%");
+    }
+
+    @Test
+    void outlier_alwaysEjectOneHost_ejectsOneWhateverThePercent() {
+        AtomicLong clock = new AtomicLong();
+        OutlierDetector d = detector(OutlierDetection.newBuilder().setConsecutive5Xx(UInt32Value.of(1))
+                .setAlwaysEjectOneHost(com.google.protobuf.BoolValue.of(true)).build(), clock);
+        d.record(PODS.get(0), 500, 3);
+        d.record(PODS.get(1), 500, 3);
+        assertEquals(List.of(PODS.get(1), PODS.get(2)), d.healthy(PODS));
     }
 
     @Test

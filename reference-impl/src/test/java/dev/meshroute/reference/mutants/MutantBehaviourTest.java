@@ -839,4 +839,29 @@ class MutantBehaviourTest {
         assertEquals(List.of("v1-a", "v1-b", "v1-c"), turns);
         assertEquals(List.of("v1-a", "v1-a", "v1-a"), draws);
     }
+
+    @Test
+    void alwaysEjectsOneHost_aSmallClustersBrokenPodIsEjectedPastTheDefaultTenPercent() {
+        XdsResources x = translatePolicy(Mutant.NONE, SERVICE, policyDr("d", "{outlierDetection: {consecutive5xxErrors:"
+                + " 1}}", null), vs("vs", CATCH_ALL_TO_V1));
+        for (Mutant mutant : List.of(Mutant.NONE, Mutant.ALWAYS_EJECTS_ONE_HOST)) {
+            RouteDecision.Forward f = (RouteDecision.Forward) statefulProxy(x, mutant, () -> 0L).route(get("/"));
+            RouteTable.Endpoint broken = new RouteTable.Endpoint(f.endpoint(), f.podName());
+            f.upstream().admit(() -> { }, () -> { });
+            f.upstream().finished(broken, 500, f.endpointCount());
+            java.util.Set<String> pods = new java.util.TreeSet<>();
+            for (long r = 0; r < 3; r++) {
+                pods.add(podPicked(f.upstream(), r));
+            }
+            // Envoy: 1 of 3 endpoints is 33%, past the default max_ejection_percent of 10%: nothing is ejected
+            assertEquals(mutant == Mutant.NONE, pods.contains(f.podName()), mutant.id() + " " + pods);
+        }
+    }
+
+    private static String podPicked(dev.meshroute.reference.dataplane.UpstreamCluster upstream, long random) {
+        return upstream.pick(List.of(new RouteTable.Endpoint(java.net.InetSocketAddress.createUnresolved("127.0.0.1",
+                9001), "v1-a"), new RouteTable.Endpoint(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9002),
+                "v1-b"), new RouteTable.Endpoint(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9003), "v1-c")),
+                java.util.OptionalLong.empty(), () -> random).podName();
+    }
 }

@@ -19,7 +19,10 @@ public final class Hooks {
             // a request path with a query string (an RPC path has none: proxyless gRPC targets lack it)
             "http-query", "retries", "mirror",
             // an ingress gateway configured by Gateway resources
-            "gateway");
+            "gateway",
+            // DestinationRule trafficPolicy (SEMANTICS.md 5.1-5.3, 5.5)
+            "load-balancer", "consistent-hash", "connection-pool", "outlier-detection", "subset-traffic-policy",
+            "port-level-settings");
 
     private final World world;
 

@@ -34,12 +34,17 @@ public final class BulkClient {
     }
 
     public List<Exchange.Response> sendMany(Exchange.Request request, int count) {
+        return sendMany(request, count, CONNECTIONS);
+    }
+
+    /** As {@link #sendMany(Exchange.Request, int)} on {@code connections} connections (1: one request at a time). */
+    public List<Exchange.Response> sendMany(Exchange.Request request, int count, int connections) {
         byte[] wire = encode(request);
-        ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
         try {
             List<Future<List<Exchange.Response>>> parts = new ArrayList<>();
-            for (int c = 0; c < CONNECTIONS; c++) {
-                int share = count / CONNECTIONS + (c < count % CONNECTIONS ? 1 : 0);
+            for (int c = 0; c < connections; c++) {
+                int share = count / connections + (c < count % connections ? 1 : 0);
                 parts.add(pool.submit(() -> sendOnOneConnection(wire, share)));
             }
             List<Exchange.Response> all = new ArrayList<>(count);

@@ -77,6 +77,18 @@ public interface MeshUnderTest extends AutoCloseable {
     /** Sends {@code request} {@code count} times, as fast as is sensible, and returns every response in order. */
     List<Exchange.Response> sendMany(Exchange.Request request, int count);
 
+    /**
+     * Sends {@code request} {@code count} times, each only after the previous answer arrived (no request in flight
+     * when the next is routed), and returns every response in order.
+     */
+    default List<Exchange.Response> sendOneAtATime(Exchange.Request request, int count) {
+        List<Exchange.Response> out = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(send(request));
+        }
+        return out;
+    }
+
     @Override
     void close();
 }

@@ -56,6 +56,11 @@ public final class ProxyClient {
         return bulk.sendMany(withRandomValueHeader(request), count);
     }
 
+    /** One keep-alive connection, one request at a time. */
+    public List<Exchange.Response> sendOneAtATime(Exchange.Request request, int count) {
+        return bulk.sendMany(withRandomValueHeader(request), count, 1);
+    }
+
     private static Exchange.Request withRandomValueHeader(Exchange.Request request) {
         if (request.randomValue() == null) {
             return request;

@@ -21,7 +21,8 @@ public final class ReferenceTarget implements MeshUnderTest {
                     "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
                     "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
                     "destination-rule-merge", "export-to",
-                    "http-query", "retries", "mirror", "gateway");
+                    "http-query", "retries", "mirror", "gateway", "load-balancer", "consistent-hash",
+                    "connection-pool", "outlier-detection", "subset-traffic-policy", "port-level-settings");
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;
@@ -97,6 +98,11 @@ public final class ReferenceTarget implements MeshUnderTest {
     @Override
     public List<Exchange.Response> sendMany(Exchange.Request request, int count) {
         return client.sendMany(request, count);
+    }
+
+    @Override
+    public List<Exchange.Response> sendOneAtATime(Exchange.Request request, int count) {
+        return client.sendOneAtATime(request, count);
     }
 
     @Override

@@ -55,11 +55,11 @@ final class ResourceParser {
     private static final List<String> DESTINATION_WEIGHT_UNSUPPORTED = List.of();
     private static final List<String> DESTINATION_FIELDS = List.of("host", "subset", "port");
     private static final List<String> STRING_MATCH_FIELDS = List.of("exact", "prefix", "regex");
-    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo");
+    private static final List<String> DR_FIELDS = List.of("host", "subsets", "exportTo", "trafficPolicy");
     // workloadSelector: read but never honoured before, so a selected rule applied to every client
-    private static final List<String> DR_UNSUPPORTED = List.of("trafficPolicy", "workloadSelector");
-    private static final List<String> SUBSET_FIELDS = List.of("name", "labels");
-    private static final List<String> SUBSET_UNSUPPORTED = List.of("trafficPolicy");
+    private static final List<String> DR_UNSUPPORTED = List.of("workloadSelector");
+    private static final List<String> SUBSET_FIELDS = List.of("name", "labels", "trafficPolicy");
+    private static final List<String> SUBSET_UNSUPPORTED = List.of();
     private static final List<String> GATEWAY_FIELDS = List.of("servers", "selector");
     private static final List<String> SERVER_FIELDS = List.of("port", "hosts", "tls", "name");
     private static final List<String> SERVER_UNSUPPORTED = List.of("bind", "defaultEndpoint");
@@ -543,10 +543,12 @@ final class ResourceParser {
             String path = "spec.subsets[" + i + "]";
             Map<String, Node> sf = yaml.fields(nodes.get(i), path, "Subset", SUBSET_FIELDS, SUBSET_UNSUPPORTED);
             subsets.add(new Subset(yaml.string(sf.get("name"), path + ".name"),
-                    yaml.stringMap(sf.get("labels"), path + ".labels"), yaml.at(nodes.get(i))));
+                    yaml.stringMap(sf.get("labels"), path + ".labels"), yaml.at(nodes.get(i)),
+                    trafficPolicy(sf.get("trafficPolicy"), path + ".trafficPolicy")));
         }
         return new DestinationRule(meta, at, yaml.string(f.get("host"), "spec.host"), subsets,
-                yaml.stringList(f.get("exportTo"), "spec.exportTo"));
+                yaml.stringList(f.get("exportTo"), "spec.exportTo"),
+                trafficPolicy(f.get("trafficPolicy"), "spec.trafficPolicy"));
     }
 
     private Gateway gateway(ObjectMeta meta, SourceLocation at, Node spec) {
@@ -582,6 +584,10 @@ final class ResourceParser {
                     yaml.at(nodes.get(i))));
         }
         return new Gateway(meta, at, selector, servers);
+    }
+
+    private dev.meshroute.reference.model.TrafficPolicy trafficPolicy(Node node, String path) {
+        return new TrafficPolicyParser(yaml, this::error).parse(node, path);
     }
 
     private Service service(ObjectMeta meta, SourceLocation at, Node spec) {

@@ -53,6 +53,7 @@ public final class AdsClient implements AutoCloseable {
     private final RandomSource random;
     private final Consumer<RouteTable> onTable;
     private final Mutant mutant;
+    private final UpstreamClusters upstreams;
     private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meshroute-ads-reconnect");
         t.setDaemon(true);
@@ -87,6 +88,7 @@ public final class AdsClient implements AutoCloseable {
     public AdsClient(String host, int port, String nodeId, int listenerPort, RandomSource random,
                      Consumer<RouteTable> onTable, Mutant mutant) {
         this.mutant = mutant;
+        this.upstreams = new UpstreamClusters(() -> System.nanoTime() / 1_000_000, mutant);
         this.host = host;
         this.port = port;
         this.node = Node.newBuilder().setId(nodeId).setCluster("meshroute-reference").build();
@@ -263,13 +265,13 @@ public final class AdsClient implements AutoCloseable {
             return null; // not routable yet: the listener or its routes have not arrived
         }
         // A cluster still warming (no EDS answer yet) is not routable: requests to it get 503 NC, as on Envoy.
-        List<String> active = cs.values().stream()
+        List<Cluster> active = cs.values().stream()
                 .filter(c -> c.getType() != Cluster.DiscoveryType.EDS || as.containsKey(
                         c.getEdsClusterConfig().getServiceName().isEmpty()
                                 ? c.getName() : c.getEdsClusterConfig().getServiceName()))
-                .map(Cluster::getName)
                 .toList();
-        return RouteTable.compile(config, active, as, random, mutant);
+        // Clusters keep their state (ejections, circuit breaker counts) while their CDS resource is unchanged.
+        return RouteTable.compile(config, upstreams.update(active), as, random, mutant);
     }
 
     private static <T extends com.google.protobuf.Message> Map<String, T> unpackAll(

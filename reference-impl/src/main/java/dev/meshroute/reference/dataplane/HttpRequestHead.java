@@ -13,12 +13,27 @@ import java.util.Map;
  * @param authority the Host header value as sent (port and case preserved)
  * @param scheme    {@code http} or {@code https}
  * @param headers   every header line in arrival order; names are lower-cased, values as sent
+ * @param source    the downstream connection's remote address ({@code ip:port}), or null when unknown
  */
 public record HttpRequestHead(String method, String path, String authority, String scheme,
-                              List<Map.Entry<String, String>> headers) {
+                              List<Map.Entry<String, String>> headers, String source) {
 
     public HttpRequestHead {
         headers = List.copyOf(headers);
+    }
+
+    public HttpRequestHead(String method, String path, String authority, String scheme,
+                           List<Map.Entry<String, String>> headers) {
+        this(method, path, authority, scheme, headers, null);
+    }
+
+    /** The source IP without the port, or null when unknown. */
+    public String sourceIp() {
+        if (source == null) {
+            return null;
+        }
+        int colon = source.lastIndexOf(':');
+        return colon > 0 ? source.substring(0, colon) : source;
     }
 
     /** All values of a header, in arrival order; the name is compared case-insensitively. */

@@ -35,6 +35,17 @@ final class LocalReplies {
                 + " termination", "UC");
     }
 
+    /**
+     * Envoy's answer when a circuit breaker overflows (too many connections, pending requests or requests): 503,
+     * flag UO, and {@code x-envoy-overloaded: true}.
+     */
+    static FullHttpResponse overflow() {
+        FullHttpResponse response = of(503,
+                "upstream connect error or disconnect/reset before headers. reset reason: overflow", "UO");
+        response.headers().set("x-envoy-overloaded", "true");
+        return response;
+    }
+
     /** Envoy's answer when the route timeout passes before the upstream response: 504, flag UT. */
     static FullHttpResponse upstreamTimeout() {
         return of(504, "upstream request timeout", "UT");

@@ -55,6 +55,14 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         return new HttpRequestHead(request.method().name(), request.uri(), authority, "http", headers);
     }
 
+    /** As {@link #head(HttpRequest)}, with the downstream connection's address (hash policies on the source IP). */
+    static HttpRequestHead head(HttpRequest request, java.net.SocketAddress remote) {
+        HttpRequestHead head = head(request);
+        String source = remote instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : null;
+        return new HttpRequestHead(head.method(), head.path(), head.authority(), head.scheme(), head.headers(), source);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         waiting.add((FullHttpRequest) msg);
@@ -103,7 +111,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, tooLarge ? LocalReplies.payloadTooLarge() : LocalReplies.badRequest());
             return;
         }
-        RouteDecision decision = router.get().route(head(request));
+        RouteDecision decision = router.get().route(head(request, ctx.channel().remoteAddress()));
         if (decision instanceof RouteDecision.Forward forward) {
             if (forward.path() != null) {
                 // Envoy keeps the path as the client sent it in x-envoy-original-path
@@ -135,7 +143,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, RouteDecision.Forward forward) {
-        for (InetSocketAddress mirror : forward.upstream().mirrors()) {
+        for (InetSocketAddress mirror : forward.attempts().mirrors()) {
             // request_mirror_policies: a fire-and-forget copy; its answer is dropped
             FullHttpRequest copy = request.retainedDuplicate();
             try {

@@ -19,35 +19,47 @@ public sealed interface RouteDecision {
      * @param delayMillis   an injected fault delay before forwarding (0: none)
      * @param requestHeaders  header changes before forwarding
      * @param responseHeaders header changes to the upstream's response
+     * @param upstream        the cluster's live state (circuit breakers, outlier detection), or null to forward
+     *                        without either
+     * @param endpointCount   how many endpoints the cluster has (outlier detection's max ejection percent)
+     * @param attempts        retries, the attempt count header and mirrors
      */
     record Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
                    String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
-                   HeaderMutation responseHeaders, Upstream upstream) implements RouteDecision {
+                   HeaderMutation responseHeaders, UpstreamCluster upstream, int endpointCount, Attempts attempts)
+            implements RouteDecision {
 
         public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName) {
-            this(routeName, cluster, endpoint, podName, null, null, 0, 0, HeaderMutation.NONE, HeaderMutation.NONE,
-                    Upstream.NONE);
+            this(routeName, cluster, endpoint, podName, null, null, 0, 0, HeaderMutation.NONE, HeaderMutation.NONE);
         }
 
-        /** The same request to another endpoint of the same cluster (a retry). */
-        Forward to(InetSocketAddress other, String otherPod) {
-            return new Forward(routeName, cluster, other, otherPod, path, authority, timeoutMillis, delayMillis,
-                    requestHeaders, responseHeaders, upstream);
+        public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
+                       String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
+                       HeaderMutation responseHeaders) {
+            this(routeName, cluster, endpoint, podName, path, authority, timeoutMillis, delayMillis, requestHeaders,
+                    responseHeaders, null, 0);
+        }
+
+        public Forward(String routeName, String cluster, InetSocketAddress endpoint, String podName, String path,
+                       String authority, long timeoutMillis, long delayMillis, HeaderMutation requestHeaders,
+                       HeaderMutation responseHeaders, UpstreamCluster upstream, int endpointCount) {
+            this(routeName, cluster, endpoint, podName, path, authority, timeoutMillis, delayMillis, requestHeaders,
+                    responseHeaders, upstream, endpointCount, Attempts.NONE);
         }
     }
 
     /**
-     * How the router talks to upstreams beyond the one endpoint: retries, the attempt count header and mirrors.
+     * How the router tries upstreams beyond the one endpoint: retries, the attempt count header and mirrors.
      *
      * @param retry             the route's retry policy, or null for none
      * @param attemptCountHeader the virtual host's include_request_attempt_count: send x-envoy-attempt-count
      * @param mirrors           endpoints that get a fire-and-forget copy of the request
      */
-    record Upstream(RetryRule retry, boolean attemptCountHeader, java.util.List<InetSocketAddress> mirrors) {
+    record Attempts(RetryRule retry, boolean attemptCountHeader, java.util.List<InetSocketAddress> mirrors) {
 
-        public static final Upstream NONE = new Upstream(null, false, java.util.List.of());
+        public static final Attempts NONE = new Attempts(null, false, java.util.List.of());
 
-        public Upstream {
+        public Attempts {
             mirrors = java.util.List.copyOf(mirrors);
         }
     }

@@ -13,6 +13,8 @@ import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
@@ -49,8 +51,8 @@ public final class RouteTable implements Router {
                                  List<String> clusters, long[] cumulativeWeights, String randomValueHeader,
                                  long timeoutMillis, Fault fault, HeaderMutation requestHeaders,
                                  HeaderMutation responseHeaders, List<HeaderMutation> clusterRequestHeaders,
-                                 List<HeaderMutation> clusterResponseHeaders, Cors cors, RetryRule retry,
-                                 List<Mirror> mirrors) {
+                                 List<HeaderMutation> clusterResponseHeaders, Cors cors,
+                                 List<RouteAction.HashPolicy> hashPolicies, RetryRule retry, List<Mirror> mirrors) {
     }
 
     /** A request_mirror_policy: the cluster that gets a copy, for this many requests per million. */
@@ -145,13 +147,16 @@ public final class RouteTable implements Router {
     private CompiledHost anyDomain;
     private final boolean ignorePort;
     private final Map<String, List<Endpoint>> clusters;
+    /** The clusters' live state (load balancer, circuit breakers, outlier detection); empty: pick at random. */
+    private final Map<String, UpstreamCluster> upstreams;
     private final RandomSource random;
     private final Mutant mutant;
 
-    private RouteTable(RouteConfiguration config, Map<String, List<Endpoint>> clusters, RandomSource random,
-                       Mutant mutant) {
+    private RouteTable(RouteConfiguration config, Map<String, List<Endpoint>> clusters,
+                       Map<String, UpstreamCluster> upstreams, RandomSource random, Mutant mutant) {
         this.ignorePort = config.getIgnorePortInHostMatching();
         this.clusters = Map.copyOf(clusters);
+        this.upstreams = Map.copyOf(upstreams);
         this.random = random;
         this.mutant = mutant;
         Set<String> seen = new HashSet<>();
@@ -202,7 +207,35 @@ public final class RouteTable implements Router {
         for (String name : clusterNames) {
             clusters.put(name, endpoints(assignments.get(name)));
         }
-        return new RouteTable(config, clusters, random, mutant);
+        return new RouteTable(config, clusters, Map.of(), random, mutant);
+    }
+
+    /**
+     * As {@link #compile(RouteConfiguration, Iterable, Map, RandomSource, Mutant)}, with the clusters' live state:
+     * endpoints are then chosen by each cluster's load balancer, past its ejected endpoints.
+     *
+     * @param upstreams every cluster CDS defined and that is routable, with its state
+     */
+    /**
+     * Compiles a route configuration with the given CDS clusters, each with fresh state (load balancer, circuit
+     * breakers, outlier detection on {@code clock}, in milliseconds), as a proxy that just received them.
+     */
+    public static RouteTable compileClusters(RouteConfiguration config, Iterable<Cluster> clusters,
+                                             Map<String, ClusterLoadAssignment> assignments, RandomSource random,
+                                             Mutant mutant, java.util.function.LongSupplier clock) {
+        return compile(config, new UpstreamClusters(clock, mutant).update(clusters), assignments, random, mutant);
+    }
+
+    static RouteTable compile(RouteConfiguration config, Map<String, UpstreamCluster> upstreams,
+                              Map<String, ClusterLoadAssignment> assignments, RandomSource random, Mutant mutant) {
+        Map<String, List<Endpoint>> clusters = new HashMap<>();
+        for (Map.Entry<String, UpstreamCluster> e : upstreams.entrySet()) {
+            Cluster c = e.getValue().config();
+            String service = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
+                    : c.getEdsClusterConfig().getServiceName();
+            clusters.put(e.getKey(), endpoints(assignments.get(service)));
+        }
+        return new RouteTable(config, clusters, upstreams, random, mutant);
     }
 
     private static List<Endpoint> endpoints(ClusterLoadAssignment cla) {
@@ -250,7 +283,7 @@ public final class RouteTable implements Router {
         if (r.hasRedirect()) {
             return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
                     new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
-                    null, null, List.of());
+                    null, List.of(), null, List.of());
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
@@ -258,7 +291,7 @@ public final class RouteTable implements Router {
             return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
                     new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
-                    null, null, List.of());
+                    null, List.of(), null, List.of());
         }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
@@ -304,7 +337,7 @@ public final class RouteTable implements Router {
                 r.getRoute().hasTimeout() ? Durations.toMillis(r.getRoute().getTimeout()) : 0, Fault.of(r),
                 HeaderMutation.compile(r.getRequestHeadersToAddList(), r.getRequestHeadersToRemoveList()),
                 HeaderMutation.compile(r.getResponseHeadersToAddList(), r.getResponseHeadersToRemoveList()),
-                clusterRequest, clusterResponse, Cors.of(r),
+                clusterRequest, clusterResponse, Cors.of(r), List.copyOf(r.getRoute().getHashPolicyList()),
                 r.getRoute().hasRetryPolicy() ? retryRule(r.getRoute().getRetryPolicy(), mutant) : null,
                 r.getRoute().getRequestMirrorPoliciesList().stream()
                         .map(p -> new Mirror(p.getCluster(), p.hasRuntimeFraction()
@@ -406,7 +439,7 @@ public final class RouteTable implements Router {
             // vhost names are "<fqdn>:<port>": fall back to the service's default cluster
             int colon = host.name().lastIndexOf(':');
             String fallback = "outbound|" + host.name().substring(colon + 1) + "||" + host.name().substring(0, colon);
-            return decideCluster(null, fallback);
+            return decideCluster(null, fallback, request);
         }
         return RouteDecision.LocalReply.noRoute();
     }
@@ -552,17 +585,20 @@ public final class RouteTable implements Router {
             }
         }
         int picked = pickCluster(route, request);
-        RouteDecision decision = decideCluster(route.name(), route.clusters().get(picked));
+        RouteDecision decision = decideCluster(route, route.clusters().get(picked), request);
         // Envoy evaluates a weighted cluster's header operations first, then the route's
         HeaderMutation requestHeaders = route.clusterRequestHeaders().get(picked).then(route.requestHeaders());
         HeaderMutation responseHeaders = route.clusterResponseHeaders().get(picked).then(route.responseHeaders())
                 .then(corsHeaders);
+        if (decision instanceof RouteDecision.Forward f && !f.responseHeaders().isEmpty()) {
+            responseHeaders = responseHeaders.then(f.responseHeaders()); // a generated hash cookie
+        }
         if (decision instanceof RouteDecision.Forward f) {
             return new RouteDecision.Forward(f.routeName(), f.cluster(), f.endpoint(), f.podName(),
                     route.rewrite() == null ? null : rewritePath(route, request),
                     route.rewrite() == null ? null : route.rewrite().host(), route.timeoutMillis(), delay,
-                    requestHeaders, responseHeaders,
-                    new RouteDecision.Upstream(route.retry(), host.attemptCountHeader(), mirrorEndpoints(route)));
+                    requestHeaders, responseHeaders, f.upstream(), f.endpointCount(),
+                    new RouteDecision.Attempts(route.retry(), host.attemptCountHeader(), mirrorEndpoints(route)));
         }
         return decision;
     }
@@ -637,11 +673,14 @@ public final class RouteTable implements Router {
         if (endpoints == null || endpoints.isEmpty()) {
             return null;
         }
+        UpstreamCluster upstream = upstreams.get(cluster);
         Endpoint pick = null;
         int draws = retry.avoidPreviousHosts() && mutant != Mutant.RETRY_SAME_HOST ? retry.hostSelectionAttempts() : 1;
         for (int i = 0; i < draws; i++) {
-            pick = endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
-            if (!tried.contains(pick.address())) {
+            // the cluster's own load balancer (and outlier detection) when the proxy has its state
+            pick = upstream != null ? upstream.pick(endpoints, java.util.OptionalLong.empty(), random)
+                    : endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
+            if (pick == null || !tried.contains(pick.address())) {
                 break;
             }
         }
@@ -653,7 +692,8 @@ public final class RouteTable implements Router {
         return random.nextLong();
     }
 
-    private RouteDecision decideCluster(String routeName, String cluster) {
+    private RouteDecision decideCluster(CompiledRoute route, String cluster, HttpRequestHead request) {
+        String routeName = route == null ? null : route.name();
         List<Endpoint> endpoints = clusters.get(cluster);
         if (endpoints == null) {
             return mutant == Mutant.MISSING_SUBSET_404
@@ -663,8 +703,19 @@ public final class RouteTable implements Router {
         if (endpoints.isEmpty()) {
             return RouteDecision.LocalReply.noHealthyUpstream(routeName);
         }
-        Endpoint endpoint = endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
-        return new RouteDecision.Forward(routeName, cluster, endpoint.address(), endpoint.podName());
+        UpstreamCluster upstream = upstreams.get(cluster);
+        if (upstream == null) {
+            Endpoint endpoint = endpoints.get((int) Long.remainderUnsigned(random.nextLong(), endpoints.size()));
+            return new RouteDecision.Forward(routeName, cluster, endpoint.address(), endpoint.podName());
+        }
+        HashPolicies.Hash hash = upstream.usesHash() && route != null
+                ? HashPolicies.compute(route.hashPolicies(), request) : HashPolicies.Hash.NONE;
+        Endpoint endpoint = upstream.pick(endpoints, hash.value(), random);
+        if (endpoint == null) {
+            return RouteDecision.LocalReply.noHealthyUpstream(routeName); // every endpoint ejected, panic mode off
+        }
+        return new RouteDecision.Forward(routeName, cluster, endpoint.address(), endpoint.podName(), null, null, 0, 0,
+                HeaderMutation.NONE, hash.setCookie(), upstream, endpoints.size());
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  *
  * <p>Each attempt sends its own copy of the request, numbered in {@code x-envoy-attempt-count} when the virtual
  * host asks for it (Istio does). The last attempt's outcome goes to the client: the upstream's response, or the
- * proxy's own 503 UF / 503 UC / 504 UT. Runs on one event loop, so it needs no locking.
+ * proxy's own 503 UF / 503 UC / 504 UT / 503 UO. Every try goes through the cluster's circuit breakers and outlier
+ * detection when the proxy has the cluster's state. Runs on one event loop, so it needs no locking.
  */
 final class UpstreamAttempts {
 
@@ -44,19 +45,19 @@ final class UpstreamAttempts {
         this.request = request.retain();
         this.forward = forward;
         this.reply = reply;
-        this.retry = forward.upstream().retry();
+        this.retry = forward.attempts().retry();
         this.maxAttempts = retry == null ? 1 : 1 + retry.numRetries();
         this.deadlineNanos = forward.timeoutMillis() > 0
                 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forward.timeoutMillis()) : 0;
     }
 
     void start() {
-        attempt(forward.endpoint());
+        attempt(new RouteTable.Endpoint(forward.endpoint(), forward.podName()));
     }
 
-    private void attempt(InetSocketAddress endpoint) {
+    private void attempt(RouteTable.Endpoint endpoint) {
         attempts++;
-        tried.add(endpoint);
+        tried.add(endpoint.address());
         long perTry = retry == null ? 0 : retry.perTryTimeoutMillis();
         long timeout = perTry;
         boolean routeTimeoutBounds = false;
@@ -73,12 +74,17 @@ final class UpstreamAttempts {
         }
         boolean lastCanRetry = !routeTimeoutBounds;
         FullHttpRequest copy = request.retainedDuplicate();
-        if (forward.upstream().attemptCountHeader()) {
+        if (forward.attempts().attemptCountHeader()) {
             copy.headers().set(ATTEMPT_COUNT_HEADER, attempts);
         }
         try {
-            ProxyBackendHandler.forward(upstreams, loop, endpoint, copy, timeout,
-                    response -> outcome(response, lastCanRetry));
+            Consumer<FullHttpResponse> outcome = response -> outcome(response, lastCanRetry);
+            if (forward.upstream() != null) {
+                // through the cluster's circuit breakers and outlier detection
+                forward.upstream().forward(upstreams, loop, endpoint, forward.endpointCount(), copy, timeout, outcome);
+            } else {
+                ProxyBackendHandler.forward(upstreams, loop, endpoint.address(), copy, timeout, outcome);
+            }
         } finally {
             copy.release();
         }
@@ -91,7 +97,7 @@ final class UpstreamAttempts {
             if (next != null) {
                 response.release();
                 long backoff = retry.backoffMillis(attempts, router.nextRandom());
-                loop.schedule(() -> attempt(next.address()), backoff, TimeUnit.MILLISECONDS);
+                loop.schedule(() -> attempt(next), backoff, TimeUnit.MILLISECONDS);
                 return;
             }
         }

@@ -38,6 +38,12 @@ public enum Mutant {
     AUTHORITY_PORT_STRIPPED("an authority matcher sees the Host without its port"),
     IGNORE_URI_CASE_FOR_REGEX("ignoreUriCase also makes a URI regex case-insensitive"),
     QUERY_LAST_VALUE("a repeated query parameter is matched by its last value, not its first"),
+    CONSISTENT_HASH_IGNORES_KEY("a ring-hash or Maglev cluster picks a random endpoint, ignoring the route's hash"
+            + " policy"),
+    ROUND_ROBIN_PICKS_AT_RANDOM("a ROUND_ROBIN cluster draws each endpoint at random instead of taking turns"),
+    ALWAYS_EJECTS_ONE_HOST("outlier detection ejects one endpoint even past maxEjectionPercent (Envoy's"
+            + " always_eject_one_host, which Istio does not set)"),
+    CIRCUIT_BREAKER_IGNORED("a cluster's connection and pending-request limits are not enforced"),
     // ---- the proxy's weighted choice
     WEIGHTS_IGNORED("weighted destinations are chosen uniformly"),
     WEIGHTS_OFF_BY_5_POINTS("the first destination's share is 5 points too small and the last's 5 too large"),
@@ -66,7 +72,14 @@ public enum Mutant {
     GATEWAY_FIRST_VIRTUAL_SERVICE_WINS("VirtualServices bound to one gateway host are not merged: the first one wins,"
             + " as in the mesh"),
     GATEWAY_CATCH_ALL_NOT_MOVED_LAST("merged gateway VirtualServices keep their routes in order: an earlier"
-            + " VirtualService's catch-all hides a later one's routes");
+            + " VirtualService's catch-all hides a later one's routes"),
+    // ---- traffic policies
+    SUBSET_POLICY_DEEP_MERGED("a subset's loadBalancer is merged field by field into the DestinationRule's instead"
+            + " of replacing it (SEMANTICS.md 5.5)"),
+    OUTLIER_DETECTION_NEVER_EJECTS("a DestinationRule's outlierDetection is not passed on to the proxy, so no"
+            + " endpoint is ever ejected"),
+    LAST_TRAFFIC_POLICY_WINS("of several DestinationRules for one host, the last top-level trafficPolicy wins"
+            + " instead of the first");
 
     private final String description;
 

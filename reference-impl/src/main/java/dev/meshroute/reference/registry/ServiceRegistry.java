@@ -5,6 +5,7 @@ import dev.meshroute.reference.model.Hosts;
 import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.model.Service;
 import dev.meshroute.reference.model.Subset;
+import dev.meshroute.reference.model.TrafficPolicy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ public final class ServiceRegistry {
 
     private final Map<String, Service> servicesByHost = new LinkedHashMap<>();
     private final Map<String, List<Subset>> subsetsByHost = new LinkedHashMap<>();
+    private final Map<String, TrafficPolicy> policiesByHost = new LinkedHashMap<>();
     private final List<Pod> pods;
 
     public ServiceRegistry(MeshConfig config, List<Pod> pods) {
@@ -41,6 +43,18 @@ public final class ServiceRegistry {
                 }
             }
         }
+        // The first non-nil top-level trafficPolicy wins wholesale; later ones are not field-merged into it
+        // (SEMANTICS.md 3.4, mergeDestinationRule).
+        for (DestinationRule dr : config.destinationRules()) {
+            if (dr.host() != null && dr.trafficPolicy() != null) {
+                policiesByHost.putIfAbsent(Hosts.resolve(dr.host(), dr.meta().namespace()), dr.trafficPolicy());
+            }
+        }
+    }
+
+    /** The top-level traffic policy of the DestinationRules for a host, or null when none sets one. */
+    public TrafficPolicy trafficPolicy(String fqdn) {
+        return policiesByHost.get(fqdn);
     }
 
     public List<Service> services() {

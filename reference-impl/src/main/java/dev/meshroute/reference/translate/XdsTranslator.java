@@ -379,8 +379,14 @@ public final class XdsTranslator {
 
     private Route defaultRoute(Service service, int port) {
         RouteAction.Builder action = routeAction().setCluster(ClusterNames.outbound(port, null, service.fqdn()));
+        // buildSidecarVirtualHostForService: the DestinationRule's top-level consistent hash (hashForService)
+        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForService(registry, config, service.fqdn(), port,
+                options.mutant()));
+        if (hash != null) {
+            action.addHashPolicy(hash);
+        }
         // BuildDefaultHTTPOutboundRoute: the same default retry policy as a rule without retries
-        RetryPolicy retry = RetryPolicies.convert(null, false, options.mutant());
+        RetryPolicy retry = RetryPolicies.convert(null, hash != null, options.mutant());
         if (retry != null) {
             action.setRetryPolicy(retry);
         }
@@ -497,7 +503,9 @@ public final class XdsTranslator {
                     // Istio 1.28+ (DISABLE_SHADOW_HOST_SUFFIX, default true): the Host is not given "-shadow"
                     .setDisableShadowHostSuffixAppend(true));
         }
-        RetryPolicy retry = RetryPolicies.convert(rule.retries(), false, options.mutant());
+        // a single destination with a consistent hash keeps retries on the hashed host (no previous_hosts)
+        boolean consistentHash = rule.route().size() == 1 && action.getHashPolicyCount() > 0;
+        RetryPolicy retry = RetryPolicies.convert(rule.retries(), consistentHash, options.mutant());
         if (retry != null) {
             action.setRetryPolicy(retry);
         }
@@ -668,6 +676,7 @@ public final class XdsTranslator {
         List<HttpRouteDestination> destinations = rule.route();
         if (destinations.size() == 1) {
             // A single destination takes all traffic whatever its weight (applyHTTPRouteDestination).
+            addHashPolicy(action, vs, destinations.get(0).destination());
             return action.setCluster(clusterFor(vs, destinations.get(0).destination(), port));
         }
         WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
@@ -687,8 +696,21 @@ public final class XdsTranslator {
                     .setWeight(UInt32Value.of(weight));
             addHeaderOperations(cluster, d.headers());
             weighted.addClusters(cluster);
+            addHashPolicy(action, vs, d.destination()); // one hash policy per weighted destination that has one
         }
         return action.setWeightedClusters(weighted);
+    }
+
+    /** {@code processDestination}: the destination's consistent hash (SEMANTICS.md 5.1) as a route hash policy. */
+    private void addHashPolicy(RouteAction.Builder action, VirtualService vs, Destination d) {
+        if (d == null || d.host() == null) {
+            return;
+        }
+        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForDestination(registry, config,
+                Hosts.resolve(d.host(), vs.meta().namespace()), d.subset(), d.port(), options.mutant()));
+        if (hash != null) {
+            action.addHashPolicy(hash);
+        }
     }
 
     /** {@code GetDestinationCluster}: no existence check, so a missing subset yields a missing cluster. */
@@ -794,13 +816,14 @@ public final class XdsTranslator {
     private void addCluster(Service service, int port, String subset, Map<String, String> subsetLabels,
                             List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {
         String name = ClusterNames.outbound(port, subset, service.fqdn());
-        clusters.add(Cluster.newBuilder()
+        Cluster.Builder cluster = Cluster.newBuilder()
                 .setName(name)
                 .setType(Cluster.DiscoveryType.EDS)
-                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name))
-                .setConnectTimeout(Duration.newBuilder().setSeconds(10))
-                .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST) // Istio's default for an unset loadBalancer
-                .build());
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name));
+        // connect timeout, load balancer (LEAST_REQUEST when unset), circuit breakers, outlier detection
+        TrafficPolicies.applyToCluster(cluster,
+                TrafficPolicies.forCluster(registry, config, service.fqdn(), subset, port, options.mutant()), options.mutant());
+        clusters.add(cluster.build());
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
         List<Pod> pods = registry.endpoints(service, subsetLabels);
         if (pods.isEmpty() && options.mutant() == Mutant.EMPTY_SUBSET_FALLS_BACK) {

@@ -505,6 +505,8 @@ public final class Validator {
         } else {
             validateHost(dr.host(), "spec.host", dr.location(), out, dr.key());
         }
+        TrafficPolicyValidator policies = new TrafficPolicyValidator(dr.key(), out);
+        policies.validate(dr.trafficPolicy(), "spec.trafficPolicy");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < dr.subsets().size(); i++) {
             Subset s = dr.subsets().get(i);
@@ -518,6 +520,7 @@ public final class Validator {
                 out.add(Diagnostic.error(dr.key(), s.location(), path + ".name: duplicate subset name '"
                         + s.name() + "'"));
             }
+            policies.validate(s.trafficPolicy(), path + ".trafficPolicy");
         }
         validateExportTo(dr.meta().namespace(), dr.exportTo(), dr.location(), dr.key(), out);
     }

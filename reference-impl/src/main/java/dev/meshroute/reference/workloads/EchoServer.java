@@ -77,9 +77,14 @@ public final class EchoServer implements PodServer {
      * closes it again, so the pod is in the service's endpoints but every connection to it is refused (a container
      * that is not listening, with no readiness probe to take it out).
      */
-    public static final String BEHAVIOUR_LABEL = "meshroute.dev/echo-behaviour";
+    public static final String BEHAVIOUR_LABEL = "echo.meshroute.dev/behaviour";
     /** A response header naming the pod, so response header operations have an upstream header to act on. */
     public static final String POD_HEADER = "x-echo-pod";
+    /**
+     * A pod label that makes the pod answer every request with this status (still with its JSON), as a broken
+     * replica would: scenarios about outlier detection deploy one such pod next to healthy ones.
+     */
+    public static final String STATUS_LABEL = "echo.meshroute.dev/status";
     private static final long MAX_DELAY_MILLIS = 60_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -267,7 +272,7 @@ public final class EchoServer implements PodServer {
                     }
                 }
                 if (!misbehaves(head)) {
-                    respond(ctx, head, HttpResponseStatus.OK);
+                    respond(ctx, head, status());
                     return;
                 }
                 if (head.headers().contains(RESET_HEADER)) {
@@ -299,8 +304,8 @@ public final class EchoServer implements PodServer {
         }
 
         private HttpResponseStatus status(HttpRequest head) {
-            long code = number(head.headers().get(STATUS_HEADER), 200);
-            return code >= 100 && code <= 599 ? HttpResponseStatus.valueOf((int) code) : HttpResponseStatus.OK;
+            long code = number(head.headers().get(STATUS_HEADER), -1);
+            return code >= 100 && code <= 599 ? HttpResponseStatus.valueOf((int) code) : status();
         }
 
         private static long number(String value, long otherwise) {
@@ -339,6 +344,22 @@ public final class EchoServer implements PodServer {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
+    }
+
+    /** 200, or the status the pod's {@link #STATUS_LABEL} asks for. */
+    private HttpResponseStatus status() {
+        String wanted = labels.get(STATUS_LABEL);
+        if (wanted != null) {
+            try {
+                int code = Integer.parseInt(wanted.trim());
+                if (code >= 200 && code <= 599) {
+                    return HttpResponseStatus.valueOf(code);
+                }
+            } catch (NumberFormatException e) {
+                // not a status: the pod stays healthy
+            }
+        }
+        return HttpResponseStatus.OK;
     }
 
     /** One event loop group for every echo server, so that starting and stopping a pod costs only a socket. */

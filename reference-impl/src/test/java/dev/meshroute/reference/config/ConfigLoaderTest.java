@@ -342,17 +342,49 @@ class ConfigLoaderTest {
         assertEquals(List.of("VirtualService default/my-app-vs"), r.rejected());
     }
 
-    @Test
-    void loadText_destinationRuleTrafficPolicy_rejectedAsNotImplemented() {
-        String text = DR_V1_V2.replace("  subsets:", "  trafficPolicy:\n    loadBalancer:\n      simple: RANDOM\n  subsets:");
+    @ParameterizedTest
+    @ValueSource(strings = {"tls: {mode: ISTIO_MUTUAL}", "portLevelSettings: [{port: {number: 80}, tls: {mode: SIMPLE}}]",
+            "loadBalancer: {localityLbSetting: {enabled: true}}", "loadBalancer: {warmup: {duration: 10s}}",
+            "loadBalancer: {simple: PASSTHROUGH}", "connectionPool: {http: {h2UpgradePolicy: UPGRADE}}",
+            "connectionPool: {tcp: {maxConnectionDuration: 1h}}",
+            "outlierDetection: {splitExternalLocalOriginErrors: true}",
+            "loadBalancer: {consistentHash: {httpCookie: {name: u, attributes: [{name: SameSite}]}}}",
+            "retryBudget: {percent: {value: 10}}"})
+    void loadText_trafficPolicyFieldNotImplemented_rejectsTheDestinationRuleSayingSo(String field) {
+        String text = DR_V1_V2.replace("  subsets:", "  trafficPolicy:\n    " + field + "\n  subsets:");
 
         ConfigLoader.LoadResult r = ConfigLoader.loadText("dr.yaml", text);
 
         assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
-        assertTrue(r.diagnostics().get(0).message().contains("trafficPolicy"));
-        assertTrue(r.diagnostics().get(0).message().contains("not implemented"));
-        assertEquals(lineOf(text, "trafficPolicy:"), r.diagnostics().get(0).location().line());
+        assertTrue(r.diagnostics().get(0).message().contains("not implemented"), r.diagnostics().get(0).message());
+        assertEquals(lineOf(text, field), r.diagnostics().get(0).location().line());
         assertTrue(r.resources().isEmpty());
+    }
+
+    @Test
+    void loadText_destinationRuleTrafficPolicy_isRead() {
+        String text = DR_V1_V2.replace("  subsets:", "  trafficPolicy:\n"
+                + "    loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 10s}}}\n"
+                + "    connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 2}}\n"
+                + "    outlierDetection: {consecutive5xxErrors: 0, baseEjectionTime: 30s}\n"
+                + "  subsets:").replace("      version: v2\n",
+                "      version: v2\n    trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}\n");
+
+        ConfigLoader.LoadResult r = ConfigLoader.loadText("dr.yaml", text);
+
+        assertTrue(r.diagnostics().isEmpty(), r.diagnostics().toString());
+        var dr = (dev.meshroute.reference.model.DestinationRule) r.resources().get(0);
+        var policy = dr.trafficPolicy();
+        assertEquals("user", policy.loadBalancer().consistentHash().httpCookie().name());
+        assertEquals(10_000L, policy.loadBalancer().consistentHash().httpCookie().ttlMillis());
+        assertEquals(1, policy.connectionPool().maxConnections());
+        assertEquals(2, policy.connectionPool().http1MaxPendingRequests());
+        assertEquals(0, policy.outlierDetection().consecutive5xxErrors(), "0 is set, not unset");
+        assertEquals(null, policy.outlierDetection().consecutiveGatewayErrors());
+        assertEquals(30_000L, policy.outlierDetection().baseEjectionTimeMillis());
+        assertEquals(null, dr.subsets().get(0).trafficPolicy());
+        assertEquals(dev.meshroute.reference.model.TrafficPolicy.Simple.ROUND_ROBIN,
+                dr.subsets().get(1).trafficPolicy().loadBalancer().simple());
     }
 
     @Test

@@ -957,4 +957,158 @@ class MutantBehaviourTest {
         // both routes are there, in VirtualService order
         assertEquals(2, gateway(Mutant.GATEWAY_CATCH_ALL_NOT_MOVED_LAST).routeNames("shop.example.com").size());
     }
+
+    // ---- trafficPolicy (SEMANTICS.md 3.4, 5.1-5.3, 5.5) --------------------------------------------------
+
+    private static final List<Pod> THREE_V1_PODS = List.of(pod("v1-a", "v1", 9001), pod("v1-b", "v1", 9002),
+            pod("v1-c", "v1", 9003), pod("v2-a", "v2", 9004));
+
+    private static String policyDr(String name, String policy, String v2Policy) {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: %s
+                spec:
+                  host: my-app
+                %s  subsets:
+                  - name: v1
+                    labels: {version: v1}
+                  - name: v2
+                    labels: {version: v2}
+                %s""".formatted(name, policy == null ? "" : "  trafficPolicy: " + policy + "\n",
+                v2Policy == null ? "" : "    trafficPolicy: " + v2Policy + "\n");
+    }
+
+    private static XdsResources translatePolicy(Mutant mutant, String... docs) {
+        return XdsTranslator.translate(config(docs), THREE_V1_PODS, ClientProxy.DEFAULT,
+                new XdsTranslator.Options(null, mutant));
+    }
+
+    private static Cluster clusterOf(XdsResources x, String name) {
+        return x.clusters().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** A proxy with live cluster state (load balancers, circuit breakers), built with {@code mutant}. */
+    private static RouteTable statefulProxy(XdsResources x, Mutant mutant, RandomSource random) {
+        RouteConfiguration rc = x.routes().stream().filter(r -> r.getName().equals("80")).findFirst().orElseThrow();
+        Map<String, ClusterLoadAssignment> assignments = x.endpoints().stream()
+                .collect(Collectors.toMap(ClusterLoadAssignment::getClusterName, Function.identity()));
+        return RouteTable.compileClusters(rc, x.clusters(), assignments, random, mutant, () -> 0L);
+    }
+
+    @Test
+    void consistentHashIgnoresKey_sameHeaderValueNoLongerSticksToOnePod() {
+        XdsResources x = translatePolicy(Mutant.NONE, SERVICE,
+                policyDr("d", "{loadBalancer: {consistentHash: {httpHeaderName: x-user}}}", null),
+                vs("vs", CATCH_ALL_TO_V1));
+        java.util.Set<String> reference = new java.util.TreeSet<>();
+        java.util.Set<String> mutated = new java.util.TreeSet<>();
+        for (long random = 0; random < 3; random++) {
+            long r = random;
+            reference.add(((RouteDecision.Forward) statefulProxy(x, Mutant.NONE, () -> r)
+                    .route(get("/", "x-user", "alice"))).podName());
+            mutated.add(((RouteDecision.Forward) statefulProxy(x, Mutant.CONSISTENT_HASH_IGNORES_KEY, () -> r)
+                    .route(get("/", "x-user", "alice"))).podName());
+        }
+        // SEMANTICS.md 5.1: the same key reaches the same pod, whatever the random value
+        assertEquals(1, reference.size(), reference.toString());
+        assertEquals(java.util.Set.of("v1-a", "v1-b", "v1-c"), mutated);
+    }
+
+    @Test
+    void circuitBreakerIgnored_requestsBeyondTheLimitsAreNotTurnedAway() {
+        XdsResources x = translatePolicy(Mutant.NONE, SERVICE, policyDr("d",
+                "{connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}}", null),
+                vs("vs", CATCH_ALL_TO_V1));
+        for (Mutant mutant : List.of(Mutant.NONE, Mutant.CIRCUIT_BREAKER_IGNORED)) {
+            RouteDecision.Forward f = (RouteDecision.Forward) statefulProxy(x, mutant, () -> 0L).route(get("/"));
+            List<String> log = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                f.upstream().admit(() -> log.add("go " + n), () -> log.add("503 UO " + n));
+            }
+            // SEMANTICS.md 5.2: one connection, one pending request, the third overflows
+            assertEquals(mutant == Mutant.NONE ? List.of("go 1", "503 UO 3") : List.of("go 1", "go 2", "go 3"), log,
+                    mutant.id());
+        }
+    }
+
+    @Test
+    void subsetPolicyDeepMerged_subsetSimpleAlgorithmKeepsTheDestinationRulesHash() {
+        String[] docs = {SERVICE, policyDr("d", "{loadBalancer: {consistentHash: {httpHeaderName: x-user}}}",
+                "{loadBalancer: {simple: ROUND_ROBIN}}")};
+
+        // SEMANTICS.md 5.5: the subset's loadBalancer replaces the DestinationRule's wholesale
+        assertEquals(Cluster.LbPolicy.ROUND_ROBIN, clusterOf(translatePolicy(Mutant.NONE, docs), V2).getLbPolicy());
+        assertEquals(Cluster.LbPolicy.RING_HASH,
+                clusterOf(translatePolicy(Mutant.SUBSET_POLICY_DEEP_MERGED, docs), V2).getLbPolicy());
+        assertEquals(clusterOf(translatePolicy(Mutant.NONE, docs), V1),
+                clusterOf(translatePolicy(Mutant.SUBSET_POLICY_DEEP_MERGED, docs), V1), "a subset without a policy");
+    }
+
+    @Test
+    void outlierDetectionNeverEjects_outlierDetectionIsNotTranslated() {
+        String[] docs = {SERVICE, policyDr("d", "{outlierDetection: {consecutive5xxErrors: 1}}", null)};
+
+        // SEMANTICS.md 5.3
+        assertEquals(1, clusterOf(translatePolicy(Mutant.NONE, docs), V1).getOutlierDetection().getConsecutive5Xx()
+                .getValue());
+        assertEquals(false, clusterOf(translatePolicy(Mutant.OUTLIER_DETECTION_NEVER_EJECTS, docs), V1)
+                .hasOutlierDetection());
+    }
+
+    @Test
+    void lastTrafficPolicyWins_theLaterDestinationRulesPolicyApplies() {
+        String later = policyDr("later", "{loadBalancer: {simple: ROUND_ROBIN}}", null)
+                .replace("name: v1", "name: v5").replace("name: v2", "name: v6");
+        String[] docs = {SERVICE, policyDr("first", "{loadBalancer: {simple: RANDOM}}", null), later};
+
+        // SEMANTICS.md 3.4: the first non-nil top-level trafficPolicy wins wholesale
+        assertEquals(Cluster.LbPolicy.RANDOM, clusterOf(translatePolicy(Mutant.NONE, docs), V1).getLbPolicy());
+        assertEquals(Cluster.LbPolicy.ROUND_ROBIN,
+                clusterOf(translatePolicy(Mutant.LAST_TRAFFIC_POLICY_WINS, docs), V1).getLbPolicy());
+    }
+
+    @Test
+    void roundRobinPicksAtRandom_turnsFollowTheRandomValueInstead() {
+        XdsResources x = translatePolicy(Mutant.NONE, SERVICE, policyDr("d", "{loadBalancer: {simple: ROUND_ROBIN}}",
+                null), vs("vs", CATCH_ALL_TO_V1));
+        RouteTable reference = statefulProxy(x, Mutant.NONE, () -> 0L);
+        RouteTable mutated = statefulProxy(x, Mutant.ROUND_ROBIN_PICKS_AT_RANDOM, () -> 0L);
+        List<String> turns = new ArrayList<>();
+        List<String> draws = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            turns.add(((RouteDecision.Forward) reference.route(get("/"))).podName());
+            draws.add(((RouteDecision.Forward) mutated.route(get("/"))).podName());
+        }
+        // SEMANTICS.md 5.1: ROUND_ROBIN takes turns
+        assertEquals(List.of("v1-a", "v1-b", "v1-c"), turns);
+        assertEquals(List.of("v1-a", "v1-a", "v1-a"), draws);
+    }
+
+    @Test
+    void alwaysEjectsOneHost_aSmallClustersBrokenPodIsEjectedPastTheDefaultTenPercent() {
+        XdsResources x = translatePolicy(Mutant.NONE, SERVICE, policyDr("d", "{outlierDetection: {consecutive5xxErrors:"
+                + " 1}}", null), vs("vs", CATCH_ALL_TO_V1));
+        for (Mutant mutant : List.of(Mutant.NONE, Mutant.ALWAYS_EJECTS_ONE_HOST)) {
+            RouteDecision.Forward f = (RouteDecision.Forward) statefulProxy(x, mutant, () -> 0L).route(get("/"));
+            RouteTable.Endpoint broken = new RouteTable.Endpoint(f.endpoint(), f.podName());
+            f.upstream().admit(() -> { }, () -> { });
+            f.upstream().finished(broken, 500, f.endpointCount());
+            java.util.Set<String> pods = new java.util.TreeSet<>();
+            for (long r = 0; r < 3; r++) {
+                pods.add(podPicked(f.upstream(), r));
+            }
+            // Envoy: 1 of 3 endpoints is 33%, past the default max_ejection_percent of 10%: nothing is ejected
+            assertEquals(mutant == Mutant.NONE, pods.contains(f.podName()), mutant.id() + " " + pods);
+        }
+    }
+
+    private static String podPicked(dev.meshroute.reference.dataplane.UpstreamCluster upstream, long random) {
+        return upstream.pick(List.of(new RouteTable.Endpoint(java.net.InetSocketAddress.createUnresolved("127.0.0.1",
+                9001), "v1-a"), new RouteTable.Endpoint(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9002),
+                "v1-b"), new RouteTable.Endpoint(java.net.InetSocketAddress.createUnresolved("127.0.0.1", 9003), "v1-c")),
+                java.util.OptionalLong.empty(), () -> random).podName();
+    }
 }

@@ -168,4 +168,20 @@ class EchoServerTest {
             return response.substring(response.indexOf("\r\n\r\n") + 4);
         }
     }
+
+    @Test
+    void statusLabel_podAnswersEveryRequestWithThatStatusAndStillSaysWhoItIs() throws Exception {
+        EchoServer broken = new EchoServer("reviews-v2-broken", "bookinfo",
+                Map.of("app", "reviews", EchoServer.STATUS_LABEL, "503"));
+        broken.start();
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + broken.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, response.statusCode());
+            assertEquals("reviews-v2-broken", JSON.readTree(response.body()).get("pod").asText());
+        } finally {
+            broken.close();
+        }
+    }
 }

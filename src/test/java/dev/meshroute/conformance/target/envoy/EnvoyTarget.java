@@ -128,6 +128,11 @@ public final class EnvoyTarget implements MeshUnderTest {
     }
 
     @Override
+    public List<Exchange.Response> sendOneAtATime(Exchange.Request request, int count) {
+        return client.sendOneAtATime(request, count);
+    }
+
+    @Override
     public void close() {
         if (envoy != null) {
             envoy.stop();

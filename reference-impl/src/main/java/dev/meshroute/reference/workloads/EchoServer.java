@@ -272,7 +272,7 @@ public final class EchoServer implements PodServer {
                     }
                 }
                 if (!misbehaves(head)) {
-                    respond(ctx, head, status());
+                    respond(ctx, head, EchoServer.this.status());
                     return;
                 }
                 if (head.headers().contains(RESET_HEADER)) {
@@ -305,7 +305,7 @@ public final class EchoServer implements PodServer {
 
         private HttpResponseStatus status(HttpRequest head) {
             long code = number(head.headers().get(STATUS_HEADER), -1);
-            return code >= 100 && code <= 599 ? HttpResponseStatus.valueOf((int) code) : status();
+            return code >= 100 && code <= 599 ? HttpResponseStatus.valueOf((int) code) : EchoServer.this.status();
         }
 
         private static long number(String value, long otherwise) {

@@ -60,7 +60,7 @@ class UpstreamAttemptsTest {
     private void route(RetryRule retry, long timeoutMillis, List<InetSocketAddress> mirrors) {
         RouteDecision.Forward forward = new RouteDecision.Forward("r", "c", podA.address(), "pod-a", null, null,
                 timeoutMillis, 0, HeaderMutation.NONE, HeaderMutation.NONE,
-                new RouteDecision.Upstream(retry, true, mirrors));
+                null, 0, new RouteDecision.Attempts(retry, true, mirrors));
         router = new Router() {
             @Override
             public RouteDecision route(HttpRequestHead request) {

@@ -727,26 +727,26 @@ class MutantBehaviourTest {
     @Test
     void noDefaultRetries_aRuleWithoutRetriesGetsNoPolicy() {
         // SEMANTICS.md 4.5: Istio's default policy, 2 retries on connect-failure and the like
-        RetryRule reference = forward(controlPlane(Mutant.NONE, () -> 0L, CATCH_ALL_TO_V1)).upstream().retry();
+        RetryRule reference = forward(controlPlane(Mutant.NONE, () -> 0L, CATCH_ALL_TO_V1)).attempts().retry();
         assertEquals(2, reference.numRetries());
         assertEquals(true, reference.retriesFailure(RetryRule.Failure.CONNECT));
-        assertNull(forward(controlPlane(Mutant.NO_DEFAULT_RETRIES, () -> 0L, CATCH_ALL_TO_V1)).upstream().retry());
+        assertNull(forward(controlPlane(Mutant.NO_DEFAULT_RETRIES, () -> 0L, CATCH_ALL_TO_V1)).attempts().retry());
     }
 
     @Test
     void retryStatusCodesIgnored_a503IsNoLongerRetried() {
         // SEMANTICS.md 4.5: status codes in retryOn become retriable_status_codes
-        assertEquals(true, forward(controlPlane(Mutant.NONE, () -> 0L, RETRY_503)).upstream().retry()
+        assertEquals(true, forward(controlPlane(Mutant.NONE, () -> 0L, RETRY_503)).attempts().retry()
                 .retriesResponse(503, null));
-        assertEquals(false, forward(controlPlane(Mutant.RETRY_STATUS_CODES_IGNORED, () -> 0L, RETRY_503)).upstream()
+        assertEquals(false, forward(controlPlane(Mutant.RETRY_STATUS_CODES_IGNORED, () -> 0L, RETRY_503)).attempts()
                 .retry().retriesResponse(503, null));
     }
 
     @Test
     void retriesIncludeFirstTry_oneRetryFewer() {
         // SEMANTICS.md 4.5: total tries = 1 + attempts
-        assertEquals(3, forward(proxy(Mutant.NONE, RETRY_503)).upstream().retry().numRetries());
-        assertEquals(2, forward(proxy(Mutant.RETRIES_INCLUDE_FIRST_TRY, RETRY_503)).upstream().retry().numRetries());
+        assertEquals(3, forward(proxy(Mutant.NONE, RETRY_503)).attempts().retry().numRetries());
+        assertEquals(2, forward(proxy(Mutant.RETRIES_INCLUDE_FIRST_TRY, RETRY_503)).attempts().retry().numRetries());
     }
 
     @Test
@@ -760,7 +760,7 @@ class MutantBehaviourTest {
         RouteTable reference = proxy(Mutant.NONE, counter::getAndIncrement, http);
         RouteDecision.Forward first = forward(reference);
         counter.set(0);
-        RouteTable.Endpoint retry = reference.retryEndpoint(first.cluster(), first.upstream().retry(),
+        RouteTable.Endpoint retry = reference.retryEndpoint(first.cluster(), first.attempts().retry(),
                 java.util.Set.of(first.endpoint()));
         // SEMANTICS.md 4.5: previous_hosts makes a retry avoid the endpoint tried
         org.junit.jupiter.api.Assertions.assertNotEquals(first.endpoint(), retry.address());
@@ -770,7 +770,7 @@ class MutantBehaviourTest {
         RouteDecision.Forward mutantFirst = forward(mutated);
         mutantCounter.set(0);
         assertEquals(mutantFirst.endpoint(), mutated.retryEndpoint(mutantFirst.cluster(),
-                mutantFirst.upstream().retry(), java.util.Set.of(mutantFirst.endpoint())).address());
+                mutantFirst.attempts().retry(), java.util.Set.of(mutantFirst.endpoint())).address());
     }
 
     @Test
@@ -782,8 +782,8 @@ class MutantBehaviourTest {
                   mirrorPercentage: {value: 0}
                 """;
         // SEMANTICS.md 4.7: an explicit 0 means no mirroring
-        assertEquals(List.of(), forward(controlPlane(Mutant.NONE, () -> 0L, http)).upstream().mirrors());
-        assertEquals(1, forward(controlPlane(Mutant.MIRROR_ZERO_PERCENT_MIRRORS_ALL, () -> 0L, http)).upstream()
+        assertEquals(List.of(), forward(controlPlane(Mutant.NONE, () -> 0L, http)).attempts().mirrors());
+        assertEquals(1, forward(controlPlane(Mutant.MIRROR_ZERO_PERCENT_MIRRORS_ALL, () -> 0L, http)).attempts()
                 .mirrors().size());
     }
 

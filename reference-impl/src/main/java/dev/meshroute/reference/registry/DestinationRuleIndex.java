@@ -55,9 +55,8 @@ public final class DestinationRuleIndex {
         }
 
         private void merge(DestinationRule rule) {
-            // TODO(issue #5, DestinationRule trafficPolicy): keep the top-level trafficPolicy of the first rule that
-            // has one, wholesale (mergeDestinationRule: "only adopt the incoming top level policy when the merged
-            // rule does not have one yet"); subset-level policies travel with their Subset.
+            // the top-level trafficPolicy is the first rule's that has one, wholesale (trafficPolicy()); subset-level
+            // policies travel with their Subset
             from.add(rule);
             for (Subset s : rule.subsets()) {
                 if (subsets.stream().noneMatch(m -> m.name().equals(s.name()))) {
@@ -72,6 +71,16 @@ public final class DestinationRuleIndex {
 
         public List<Subset> subsets() {
             return List.copyOf(subsets);
+        }
+
+        /**
+         * The top-level traffic policy: the first (oldest) merged rule's that has one, taken whole
+         * (mergeDestinationRule: "only adopt the incoming top level policy when the merged rule does not have one
+         * yet"; SEMANTICS.md 3.4); null when none has.
+         */
+        public dev.meshroute.reference.model.TrafficPolicy trafficPolicy() {
+            return from.stream().map(DestinationRule::trafficPolicy).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(null);
         }
 
         /** The rules merged into this one, oldest first. */

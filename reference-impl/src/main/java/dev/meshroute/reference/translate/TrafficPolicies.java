@@ -10,7 +10,7 @@ import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.model.Subset;
 import dev.meshroute.reference.model.TrafficPolicy;
 import dev.meshroute.reference.mutants.Mutant;
-import dev.meshroute.reference.registry.ServiceRegistry;
+import dev.meshroute.reference.registry.DestinationRuleIndex;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
@@ -40,21 +40,20 @@ final class TrafficPolicies {
      * The policy for a host's cluster: the DestinationRules' top-level policy, with the subset's own parts replacing
      * it part by part ({@code util.MergeSubsetTrafficPolicy}).
      */
-    static TrafficPolicy forCluster(ServiceRegistry registry, MeshConfig config, String fqdn, String subset,
-                                    int port, Mutant mutant) {
-        TrafficPolicy top = topLevel(registry, config, fqdn, mutant);
-        TrafficPolicy own = subsetPolicy(registry, fqdn, subset);
+    static TrafficPolicy forCluster(DestinationRuleIndex.Consolidated rule, String subset, int port, Mutant mutant) {
+        TrafficPolicy top = topLevel(rule, mutant);
+        TrafficPolicy own = subsetPolicy(rule, subset);
         if (mutant == Mutant.SUBSET_POLICY_DEEP_MERGED) {
             return deepMerge(TrafficPolicy.forPort(top, null, port), own);
         }
         return TrafficPolicy.forPort(top, own, port);
     }
 
-    private static TrafficPolicy subsetPolicy(ServiceRegistry registry, String fqdn, String subset) {
-        if (subset == null) {
+    private static TrafficPolicy subsetPolicy(DestinationRuleIndex.Consolidated rule, String subset) {
+        if (subset == null || rule == null) {
             return null;
         }
-        return registry.subsets(fqdn).stream().filter(s -> s.name().equals(subset)).findFirst()
+        return rule.subsets().stream().filter(s -> s.name().equals(subset)).findFirst()
                 .map(Subset::trafficPolicy).orElse(null);
     }
 
@@ -62,15 +61,20 @@ final class TrafficPolicies {
         return p == null || p.loadBalancer() == null ? null : p.loadBalancer().consistentHash();
     }
 
-    /** The DestinationRules' top-level policy for a host: the first one set (SEMANTICS.md 3.4). */
-    private static TrafficPolicy topLevel(ServiceRegistry registry, MeshConfig config, String fqdn, Mutant mutant) {
+    /**
+     * The top-level policy of the DestinationRule the client uses for the host (its namespace's, the service's
+     * exported one, or the root namespace's; SEMANTICS.md 3.5): of rules merged there, the first one set (3.4).
+     */
+    private static TrafficPolicy topLevel(DestinationRuleIndex.Consolidated rule, Mutant mutant) {
+        if (rule == null) {
+            return null;
+        }
         if (mutant != Mutant.LAST_TRAFFIC_POLICY_WINS) {
-            return registry.trafficPolicy(fqdn);
+            return rule.trafficPolicy();
         }
         TrafficPolicy last = null;
-        for (DestinationRule dr : config.destinationRules()) {
-            if (dr.host() != null && dr.trafficPolicy() != null
-                    && Hosts.resolve(dr.host(), dr.meta().namespace()).equals(fqdn)) {
+        for (DestinationRule dr : rule.from()) {
+            if (dr.trafficPolicy() != null) {
                 last = dr.trafficPolicy();
             }
         }
@@ -218,10 +222,10 @@ final class TrafficPolicies {
      * subset that only sets {@code simple} keeps the DR's hash policy on the route, which its non-hash cluster then
      * ignores). Null when there is none.
      */
-    static TrafficPolicy.ConsistentHash hashForDestination(ServiceRegistry registry, MeshConfig config, String fqdn,
-                                                           String subset, Integer destinationPort, Mutant mutant) {
-        TrafficPolicy top = topLevel(registry, config, fqdn, mutant);
-        TrafficPolicy own = subsetPolicy(registry, fqdn, subset);
+    static TrafficPolicy.ConsistentHash hashForDestination(DestinationRuleIndex.Consolidated rule, String subset,
+                                                           Integer destinationPort, Mutant mutant) {
+        TrafficPolicy top = topLevel(rule, mutant);
+        TrafficPolicy own = subsetPolicy(rule, subset);
         // port-level hashes count only when the destination names its port (portLevelSettingsConsistentHash)
         TrafficPolicy.ConsistentHash portHash = destinationPort == null || top == null ? null
                 : hashOf(top.portLevel(destinationPort));
@@ -238,9 +242,9 @@ final class TrafficPolicies {
     }
 
     /** {@code hashForService}: a service's default route hashes by the DestinationRule's (port-level) hash. */
-    static TrafficPolicy.ConsistentHash hashForService(ServiceRegistry registry, MeshConfig config, String fqdn,
-                                                       int port, Mutant mutant) {
-        TrafficPolicy top = topLevel(registry, config, fqdn, mutant);
+    static TrafficPolicy.ConsistentHash hashForService(DestinationRuleIndex.Consolidated rule, int port,
+                                                       Mutant mutant) {
+        TrafficPolicy top = topLevel(rule, mutant);
         TrafficPolicy.ConsistentHash portHash = top == null ? null : hashOf(top.portLevel(port));
         return portHash != null ? portHash : hashOf(top);
     }

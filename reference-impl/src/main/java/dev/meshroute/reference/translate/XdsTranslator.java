@@ -169,6 +169,11 @@ public final class XdsTranslator {
         }
     }
 
+    /** The DestinationRule this client uses for the service {@code fqdn} (SEMANTICS.md 3.4-3.6), or null. */
+    private DestinationRuleIndex.Consolidated clientRule(String fqdn) {
+        return registry.service(fqdn).flatMap(s -> destinationRules.forClient(proxy.namespace(), s)).orElse(null);
+    }
+
     /** The subsets of the DestinationRule this client uses for {@code service} (SEMANTICS.md 3.4-3.6). */
     private List<Subset> subsets(Service service) {
         if (options.mutant() == Mutant.DESTINATION_RULES_MERGED_ACROSS_NAMESPACES) {
@@ -380,7 +385,7 @@ public final class XdsTranslator {
     private Route defaultRoute(Service service, int port) {
         RouteAction.Builder action = routeAction().setCluster(ClusterNames.outbound(port, null, service.fqdn()));
         // buildSidecarVirtualHostForService: the DestinationRule's top-level consistent hash (hashForService)
-        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForService(registry, config, service.fqdn(), port,
+        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForService(clientRule(service.fqdn()), port,
                 options.mutant()));
         if (hash != null) {
             action.addHashPolicy(hash);
@@ -706,8 +711,8 @@ public final class XdsTranslator {
         if (d == null || d.host() == null) {
             return;
         }
-        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForDestination(registry, config,
-                Hosts.resolve(d.host(), vs.meta().namespace()), d.subset(), d.port(), options.mutant()));
+        var hash = TrafficPolicies.hashPolicy(TrafficPolicies.hashForDestination(
+                clientRule(Hosts.resolve(d.host(), vs.meta().namespace())), d.subset(), d.port(), options.mutant()));
         if (hash != null) {
             action.addHashPolicy(hash);
         }
@@ -822,7 +827,7 @@ public final class XdsTranslator {
                 .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name));
         // connect timeout, load balancer (LEAST_REQUEST when unset), circuit breakers, outlier detection
         TrafficPolicies.applyToCluster(cluster,
-                TrafficPolicies.forCluster(registry, config, service.fqdn(), subset, port, options.mutant()), options.mutant());
+                TrafficPolicies.forCluster(clientRule(service.fqdn()), subset, port, options.mutant()), options.mutant());
         clusters.add(cluster.build());
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
         List<Pod> pods = registry.endpoints(service, subsetLabels);

@@ -123,8 +123,8 @@ Feature: Which traffic policy a destination gets: subset parts replace, the firs
     Then every one of 60 more such requests is answered 200 by a pod other than "broken-e-0"
 
   # Source: SEMANTICS.md 3.4 (mergeDestinationRule: "top-level trafficPolicy: the first non-nil one wins
-  # wholesale (no field merge)"): the second DestinationRule's outlierDetection is dropped with the rest of its
-  # policy, so the broken pod is never ejected.
+  # wholesale (no field merge)"): the newer DestinationRule's outlierDetection is dropped with the rest of its
+  # policy, so the broken pod is never ejected. (Rules are ordered by creationTimestamp, then name.)
   @outlier-detection
   Scenario: Of two DestinationRules for one host, the first one's traffic policy applies wholesale
     Given the configuration:
@@ -152,6 +152,7 @@ Feature: Which traffic policy a destination gets: subset parts replace, the firs
       kind: DestinationRule
       metadata:
         name: my-app-subsets
+        creationTimestamp: "2025-01-01T00:00:00Z"
       spec:
         host: my-app
         trafficPolicy:
@@ -164,6 +165,7 @@ Feature: Which traffic policy a destination gets: subset parts replace, the firs
       kind: DestinationRule
       metadata:
         name: my-app-resilience
+        creationTimestamp: "2025-06-01T00:00:00Z"
       spec:
         host: my-app
         trafficPolicy:

@@ -184,10 +184,11 @@ public final class RequestSteps {
     @Then("every one of {int} more such requests is served by version {string}")
     public void allServedBy(int count, String version) {
         List<Exchange.Response> responses = world.target.sendMany(world.lastRequest, count);
-        long wrong = responses.stream().filter(r -> !r.reachedPod() || !version.equals(r.labels().get("version")))
-                .count();
-        Exchange.Response firstWrong = responses.stream()
-                .filter(r -> !r.reachedPod() || !version.equals(r.labels().get("version"))).findFirst().orElse(null);
+        // served: a pod of that version answered, and answered 200 (as "it is served by version" requires)
+        java.util.function.Predicate<Exchange.Response> notServed = r -> !r.reachedPod() || r.status() != 200
+                || !version.equals(r.labels().get("version"));
+        long wrong = responses.stream().filter(notServed).count();
+        Exchange.Response firstWrong = responses.stream().filter(notServed).findFirst().orElse(null);
         world.log(count + " requests " + world.lastRequest + ": " + (count - wrong) + " served by version " + version);
         assertEquals(0, wrong, () -> wrong + " of " + count + " requests " + world.lastRequest
                 + " were not served by version " + version + "; the first: " + firstWrong);

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class Targets {
 
-    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java");
+    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java", "grpc-js");
 
     private static MeshUnderTest current;
 
@@ -31,6 +31,8 @@ public final class Targets {
                 case "reference" -> new ReferenceTarget();
                 case "grpc-java" -> new dev.meshroute.conformance.target.grpc.ProxylessGrpcTarget(
                         new dev.meshroute.conformance.target.grpc.GrpcJavaClient());
+                case "grpc-js" -> new dev.meshroute.conformance.target.grpc.ProxylessGrpcTarget(
+                        new dev.meshroute.conformance.target.grpc.GrpcJsClient());
                 case "envoy" -> new dev.meshroute.conformance.target.envoy.EnvoyTarget();
                 default -> throw new IllegalArgumentException("unknown target '" + selected()
                         + "' (-Dmeshroute.target); known targets: " + String.join(", ", KNOWN));

@@ -90,7 +90,19 @@ public final class GrpcListeners {
             }
         }
         List<ClusterLoadAssignment> endpoints = sidecar.endpoints().stream().map(GrpcListeners::withWeights).toList();
-        return new XdsResources(listeners, routes, sidecar.clusters(), endpoints);
+        List<Cluster> clusters = sidecar.clusters().stream().map(GrpcListeners::withGrpcDefaultLb).toList();
+        return new XdsResources(listeners, routes, clusters, endpoints);
+    }
+
+    /**
+     * grpcgen's {@code applyLoadBalancing}: an unset (or ROUND_ROBIN) load balancer leaves {@code lb_policy} unset,
+     * gRPC's default round robin, where a sidecar gets LEAST_REQUEST; grpc-js rejects a cluster with LEAST_REQUEST
+     * ("unsupported lb_policy"). The sidecar translation does not say whether LEAST_REQUEST was asked for, so it is
+     * always cleared here (an explicit LEAST_REQUEST from a DestinationRule would stay in grpcgen).
+     */
+    static Cluster withGrpcDefaultLb(Cluster cluster) {
+        return cluster.getLbPolicy() == Cluster.LbPolicy.LEAST_REQUEST
+                ? cluster.toBuilder().clearLbPolicy().build() : cluster;
     }
 
     /** The route configuration a service's API listeners point at: {@code outbound|port||fqdn}. */

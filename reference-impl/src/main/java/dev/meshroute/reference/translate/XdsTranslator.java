@@ -829,7 +829,9 @@ public final class XdsTranslator {
         TrafficPolicies.applyToCluster(cluster,
                 TrafficPolicies.forCluster(clientRule(service.fqdn()), subset, port, options.mutant()), options.mutant());
         clusters.add(cluster.build());
-        LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
+        // Istio always sends a locality (ConvertLocality); grpc-js rejects endpoints without one
+        LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
+                .setLocality(io.envoyproxy.envoy.config.core.v3.Locality.getDefaultInstance());
         List<Pod> pods = registry.endpoints(service, subsetLabels);
         if (pods.isEmpty() && options.mutant() == Mutant.EMPTY_SUBSET_FALLS_BACK) {
             pods = registry.endpoints(service, Map.of());

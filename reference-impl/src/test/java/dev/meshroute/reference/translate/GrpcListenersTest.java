@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.model.Service;
 import dev.meshroute.reference.registry.Pod;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -173,6 +174,16 @@ class GrpcListenersTest {
         XdsResources sidecar = XdsTranslator.translate(config(SERVICE, DR_V1_V2), PODS, ClientProxy.DEFAULT);
         assertTrue(r.listeners().containsAll(sidecar.listeners()));
         assertTrue(r.routes().containsAll(sidecar.routes()));
-        assertEquals(sidecar.clusters(), r.clusters());
+        // the same clusters, except that gRPC's default round robin replaces the sidecar's LEAST_REQUEST (grpcgen)
+        assertEquals(sidecar.clusters().stream().map(c -> c.toBuilder().clearLbPolicy().build()).toList(),
+                r.clusters());
+    }
+
+    @Test
+    void clusters_leaveLbPolicyUnsetForGrpcsDefaultRoundRobin() {
+        XdsResources r = grpc(SERVICE, DR_V1_V2);
+        assertTrue(r.clusters().stream().allMatch(c -> c.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN),
+                r.clusters().toString());
+        assertTrue(r.clusters().stream().noneMatch(c -> c.toString().contains("LEAST_REQUEST")));
     }
 }

@@ -20,6 +20,11 @@ public interface ProxylessClient extends AutoCloseable {
     /** The library's version as it reports it. */
     String version();
 
+    /** Why this client cannot run here (e.g. its packages are not installed), or empty when it can. */
+    default java.util.Optional<String> unavailable() {
+        return java.util.Optional.empty();
+    }
+
     /** What this client implements of the features' capabilities (see the README's per-target table). */
     Set<String> capabilities();
 

@@ -63,7 +63,9 @@ public final class ProxylessGrpcTarget implements MeshUnderTest {
                 + UUID.randomUUID().toString().substring(0, 8) + "." + mesh.clientNamespace() + "~"
                 + mesh.clientNamespace() + ".svc.cluster.local";
         try {
-            client.connect(mesh.xdsPort(), nodeId, mesh.clientNamespace());
+            if (client.unavailable().isEmpty()) {
+                client.connect(mesh.xdsPort(), nodeId, mesh.clientNamespace());
+            }
         } catch (RuntimeException e) {
             mesh.close();
             throw e;
@@ -78,6 +80,11 @@ public final class ProxylessGrpcTarget implements MeshUnderTest {
     @Override
     public String version() {
         return client.version();
+    }
+
+    @Override
+    public java.util.Optional<String> unavailable() {
+        return client.unavailable();
     }
 
     /** The client's own, plus what the control plane does alone: validation and analysis. */

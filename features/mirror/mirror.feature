@@ -127,6 +127,29 @@ Feature: Mirroring: a copy of the traffic to another destination, whose answers 
     Then every one of them is served by version "v1"
     And the "my-app" pods of version "v2" receive no copy of them
 
+  # Source: SEMANTICS.md 3.3 (IST0101 "also mirror+subset in destinationrule", "mirror host"); Istio
+  # pkg/config/analysis/analyzers/virtualservice/destinationrules.go and destinationhosts.go.
+  @analysis
+  Scenario: Analysis reports a mirror to an undefined subset or an unknown host
+    Given the configuration:
+      """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata:
+        name: my-app
+      spec:
+        hosts: [my-app]
+        http:
+        - match: [{uri: {prefix: /a}}]
+          route: [{destination: {host: my-app, subset: v1}}]
+          mirror: {host: my-app, subset: v3}
+        - route: [{destination: {host: my-app, subset: v1}}]
+          mirrors: [{destination: {host: shadow}}]
+      """
+    When the configuration is analyzed
+    Then analysis reports IST0101 on "VirtualService default/my-app" saying "Referenced mirror+subset in destinationrule not found: \"my-app+v3\""
+    And analysis reports IST0101 on "VirtualService default/my-app" saying "Referenced mirror host not found: \"shadow\""
+
   # Source: SEMANTICS.md 4.7 (Istio 1.28+ sets disable_shadow_host_suffix_append: DISABLE_SHADOW_HOST_SUFFIX
   # defaults to true, PR #57708); before 1.28 Envoy appended "-shadow" to the Host.
   @istio-1.28

@@ -35,7 +35,12 @@ public final class Analyzer {
         for (VirtualService vs : config.virtualServices()) {
             for (HttpRoute rule : vs.http()) {
                 for (HttpRouteDestination rd : rule.route()) {
-                    referencedSubset(vs, rd.destination(), registry, out);
+                    referencedSubset(vs, rd.destination(), registry, out, "");
+                }
+                for (var mirror : rule.allMirrors()) {
+                    if (mirror.destination() != null) {
+                        referencedSubset(vs, mirror.destination(), registry, out, "mirror ");
+                    }
                 }
             }
             UnreachableRules.analyze(vs, out);
@@ -47,19 +52,25 @@ public final class Analyzer {
         return out;
     }
 
-    /** IST0101 ReferencedResourceNotFound (analyzers/virtualservice/destinationrules.go, destinationhosts.go). */
+    /**
+     * IST0101 ReferencedResourceNotFound (analyzers/virtualservice/destinationrules.go, destinationhosts.go), for a
+     * route destination ({@code kind} "") or a mirror ({@code kind} "mirror ": "mirror host", "mirror+subset").
+     */
     private static void referencedSubset(VirtualService vs, Destination d, ServiceRegistry registry,
-                                         List<Diagnostic> out) {
+                                         List<Diagnostic> out, String kind) {
         String fqdn = Hosts.resolve(d.host(), vs.meta().namespace());
         if (registry.service(fqdn).isEmpty()) {
             out.add(new Diagnostic(Diagnostic.Level.ERROR, "IST0101", vs.key(), d.location(),
-                    "Referenced host not found: \"" + d.host() + "\""));
+                    "Referenced " + kind + "host not found: \"" + d.host() + "\""));
             return;
         }
-        destinationPort(vs, d, registry.service(fqdn).get(), out);
+        if (kind.isEmpty()) {
+            destinationPort(vs, d, registry.service(fqdn).get(), out);
+        }
         if (d.subset() != null && registry.subsets(fqdn).stream().noneMatch(s -> s.name().equals(d.subset()))) {
             out.add(new Diagnostic(Diagnostic.Level.ERROR, "IST0101", vs.key(), d.location(),
-                    "Referenced host+subset in destinationrule not found: \"" + d.host() + "+" + d.subset() + "\""));
+                    "Referenced " + (kind.isEmpty() ? "" : "mirror+") + (kind.isEmpty() ? "host+" : "")
+                            + "subset in destinationrule not found: \"" + d.host() + "+" + d.subset() + "\""));
         }
     }
 

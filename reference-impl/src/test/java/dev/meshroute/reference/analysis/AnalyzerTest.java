@@ -162,4 +162,24 @@ class AnalyzerTest {
         assertEquals(1, outcome.config().virtualServices().size());
         assertEquals(1, outcome.config().destinationRules().size());
     }
+
+    @Test
+    void analyze_mirrorToUndefinedSubsetOrUnknownHost_IST0101SayingMirror() {
+        MeshConfig c = config(SERVICE, WORKLOADS, DR_V1_V2, vs("my-app-vs", """
+                - match: [{uri: {prefix: /a}}]
+                  route:
+                  - destination: {host: my-app, subset: v1}
+                  mirror: {host: my-app, subset: v3}
+                - route:
+                  - destination: {host: my-app, subset: v2}
+                  mirrors:
+                  - destination: {host: shadow}
+                  - destination: {host: my-app, subset: v2}
+                """));
+
+        List<String> messages = Analyzer.analyze(c).stream().map(d -> d.code() + " " + d.message()).toList();
+
+        assertEquals(List.of("IST0101 Referenced mirror+subset in destinationrule not found: \"my-app+v3\"",
+                "IST0101 Referenced mirror host not found: \"shadow\""), messages);
+    }
 }

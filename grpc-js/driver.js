@@ -3,7 +3,7 @@
 //
 // The suite (GrpcJsClient.java) starts `node driver.js` with GRPC_XDS_BOOTSTRAP_CONFIG pointing grpc-js at the
 // reference control plane, then sends one JSON object per line on stdin and reads one JSON reply per line on
-// stdout, in order:
+// stdout (each request may carry an "id", which its reply repeats; replies to calls may come out of order):
 //   {"op": "hello"}                                         -> {"ok": true, "grpcJs": "1.14.7", "grpcJsXds": "1.14.1"}
 //   {"op": "call", "dial": "my-app:80", "method": "svc/M",
 //    "metadata": [["k", "v"], ...], "deadlineMs": 10000, "count": 1}
@@ -19,7 +19,8 @@ const xds = require('@grpc/grpc-js-xds');
 
 xds.register();
 
-const IN_FLIGHT = 32;
+// Many at once: on a channel that waits for name resolution every call waits its whole deadline, in parallel.
+const IN_FLIGHT = 1000;
 const CODE_NAMES = Object.fromEntries(Object.entries(grpc.status).map(([name, code]) => [code, name]));
 const identity = (buffer) => buffer;
 
@@ -66,8 +67,7 @@ async function callMany(request) {
   return results;
 }
 
-async function handle(line) {
-  const request = JSON.parse(line);
+async function handle(request) {
   switch (request.op) {
     case 'hello':
       return {ok: true, grpcJs: require('@grpc/grpc-js/package.json').version,
@@ -85,18 +85,42 @@ async function handle(line) {
   }
 }
 
-// Requests are answered one at a time, in order: the suite waits for each reply before the next request.
-let queue = Promise.resolve();
+// Every request line may carry an "id", echoed in its reply. Calls run concurrently (a call that waits for a
+// resource must not hold up the others); "reset" and "hello" wait for the calls before them to finish.
+let pending = new Set();
+function send(id, reply) {
+  if (id !== undefined) {
+    reply.id = id;
+  }
+  process.stdout.write(JSON.stringify(reply) + '\n');
+}
 readline.createInterface({input: process.stdin}).on('line', (line) => {
-  queue = queue.then(async () => {
-    let reply;
+  let request;
+  try {
+    request = JSON.parse(line);
+  } catch (e) {
+    send(undefined, {ok: false, error: 'not JSON: ' + line});
+    return;
+  }
+  const run = async () => {
     try {
-      reply = await handle(line);
+      return await handle(request);
     } catch (e) {
-      reply = {ok: false, error: String(e && e.stack || e)};
+      return {ok: false, error: String(e && e.stack || e)};
     }
-    process.stdout.write(JSON.stringify(reply) + '\n');
+  };
+  let done;
+  if (request.op === 'call') {
+    done = run();
+  } else {
+    const before = Array.from(pending);
+    done = Promise.allSettled(before).then(run);
+  }
+  pending.add(done);
+  done.then((reply) => {
+    pending.delete(done);
+    send(request.id, reply);
   });
 }).on('close', () => {
-  queue.then(() => process.exit(0));
+  Promise.allSettled(Array.from(pending)).then(() => process.exit(0));
 });

@@ -27,6 +27,7 @@ public final class KnownDeviations {
     public static List<KnownDeviation> forTarget(String target) {
         return switch (target) {
             case "grpc-java" -> GrpcJavaDeviations.ALL;
+            case "grpc-js" -> dev.meshroute.conformance.target.grpc.GrpcJsDeviations.ALL;
             default -> List.of();
         };
     }

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KnownDeviationsRegisterTest {
 
-    private static final List<String> TARGETS = List.of("grpc-java");
+    private static final List<String> TARGETS = List.of("grpc-java", "grpc-js");
 
     @Test
     void everyScenarioARegisterNames_existsInTheFeatures() throws IOException {

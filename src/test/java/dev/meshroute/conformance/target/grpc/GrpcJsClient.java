@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 /**
  * grpc-js's xDS client ({@code @grpc/grpc-js-xds} under the machine's Node.js) as the data plane, through the driver
  * {@code grpc-js/driver.js}: one Node process, JSON lines on its standard input and output (the protocol is at the
- * top of the driver). Route matching, weighted cluster choice and endpoint picking are grpc-js's.
+ * top of the driver), each request numbered and its reply matched by number, so calls from several threads are in
+ * flight at once. Route matching, weighted cluster choice and endpoint picking are grpc-js's.
  *
  * <p>The driver's packages come from {@code grpc-js/package-lock.json}; {@code mvn -Pgrpc-js} (activated by
  * {@code -Dmeshroute.target=grpc-js}) runs {@code npm ci} there before the tests. The bootstrap goes to the process
@@ -44,6 +45,9 @@ public final class GrpcJsClient implements ProxylessClient {
     private BufferedWriter toDriver;
     private BufferedReader fromDriver;
     private String version = "not started";
+    private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<Long, java.util.concurrent.CompletableFuture<JsonNode>> waiting =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The driver in {@code <meshroute.root>/grpc-js}, run with {@code node} from the PATH (or {@code -Dmeshroute.node}). */
     public GrpcJsClient() {
@@ -110,6 +114,9 @@ public final class GrpcJsClient implements ProxylessClient {
         }
         toDriver = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         fromDriver = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread reader = new Thread(this::readReplies, "grpc-js-driver-replies");
+        reader.setDaemon(true);
+        reader.start();
         JsonNode hello = exchange(JSON.createObjectNode().put("op", "hello"));
         version = hello.path("grpcJsXds").asText() + " (grpc-js " + hello.path("grpcJs").asText() + ")";
     }
@@ -149,21 +156,26 @@ public final class GrpcJsClient implements ProxylessClient {
         return results;
     }
 
-    /** Sends one request line and reads its reply line; a failed request or a dead driver is an error. */
-    private synchronized JsonNode exchange(ObjectNode request) {
+    /**
+     * Sends one request line with a fresh id and waits for the reply with that id; a failed request or a dead driver
+     * is an error. Several threads may wait at once (the warm-up dials every service concurrently): a reader thread
+     * hands each reply line to the request it answers.
+     */
+    private JsonNode exchange(ObjectNode request) {
         if (process == null) {
             throw new IllegalStateException("the grpc-js driver is not started (connect first)");
         }
+        long id = nextId.incrementAndGet();
+        request.put("id", id);
+        java.util.concurrent.CompletableFuture<JsonNode> answer = new java.util.concurrent.CompletableFuture<>();
+        waiting.put(id, answer);
         try {
-            toDriver.write(JSON.writeValueAsString(request));
-            toDriver.newLine();
-            toDriver.flush();
-            String line = fromDriver.readLine();
-            if (line == null) {
-                throw new IllegalStateException("the grpc-js driver exited (code " + exitCode() + ") while serving "
-                        + request.path("op").asText() + "; its output is on the console");
+            synchronized (toDriver) {
+                toDriver.write(JSON.writeValueAsString(request));
+                toDriver.newLine();
+                toDriver.flush();
             }
-            JsonNode reply = JSON.readTree(line);
+            JsonNode reply = answer.get();
             if (!reply.path("ok").asBoolean()) {
                 throw new IllegalStateException("the grpc-js driver failed " + request.path("op").asText() + ": "
                         + reply.path("error").asText());
@@ -171,7 +183,33 @@ public final class GrpcJsClient implements ProxylessClient {
             return reply;
         } catch (IOException e) {
             throw new UncheckedIOException("talking to the grpc-js driver", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the grpc-js driver", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage() + " while serving "
+                    + request.path("op").asText(), e.getCause());
+        } finally {
+            waiting.remove(id);
         }
+    }
+
+    /** Reads reply lines until the driver's output ends, completing the request each answers. */
+    private void readReplies() {
+        try {
+            for (String line = fromDriver.readLine(); line != null; line = fromDriver.readLine()) {
+                JsonNode reply = JSON.readTree(line);
+                var answer = waiting.get(reply.path("id").asLong());
+                if (answer != null) {
+                    answer.complete(reply);
+                }
+            }
+        } catch (IOException e) {
+            // the driver is gone; fall through and fail whoever still waits
+        }
+        IllegalStateException gone = new IllegalStateException("the grpc-js driver exited (code " + exitCode()
+                + "); its output is on the console");
+        waiting.values().forEach(w -> w.completeExceptionally(gone));
     }
 
     private String exitCode() {

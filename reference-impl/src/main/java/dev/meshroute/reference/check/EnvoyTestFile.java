@@ -60,9 +60,10 @@ public final class EnvoyTestFile {
     private static final Set<String> INPUT_UNSUPPORTED = Set.of("additional_response_headers", "runtime",
             "dynamic_metadata", "additional_headers");
     private static final Set<String> VALIDATE = Set.of("cluster_name", "virtual_host_name", "host_rewrite",
-            "path_rewrite", "path_redirect", "code_redirect", "request_header_matches");
+            "path_rewrite", "path_redirect", "code_redirect", "request_header_matches", "request_header_fields");
     private static final Set<String> VALIDATE_UNSUPPORTED = Set.of("virtual_cluster_name",
-            "response_header_matches", "header_fields", "custom_header_fields", "dynamic_metadata");
+            "response_header_matches", "response_header_fields", "header_fields", "custom_header_fields",
+            "dynamic_metadata");
     private static final Set<String> HEADER_MATCHER = Set.of("name", "string_match", "exact_match", "prefix_match",
             "suffix_match", "contains_match", "present_match", "invert_match");
     private static final Set<String> STRING_MATCH = Set.of("exact", "prefix", "suffix", "contains");
@@ -136,6 +137,18 @@ public final class EnvoyTestFile {
                 matches.add(headerMatch(n, m));
             }
         }
+        if (f.containsKey("request_header_fields")) {
+            // the older form: key and value, compared exactly
+            matches = matches == null ? new ArrayList<>() : matches;
+            for (Node h : n.list(f.get("request_header_fields"), "validate.request_header_fields")) {
+                Map<String, Node> hf = n.fields(h, "a request_header_fields entry", Set.of("key", "value"));
+                if (!hf.containsKey("key")) {
+                    throw n.error(h, "a request_header_fields entry needs 'key'");
+                }
+                matches.add(new HeaderMatch(n.scalar(hf.get("key"), "key"), "exact",
+                        n.string(hf, "value", "request_header_fields", ""), null, false));
+            }
+        }
         return new Validate(n.string(f, "cluster_name", "validate", null),
                 n.string(f, "virtual_host_name", "validate", null), n.string(f, "host_rewrite", "validate", null),
                 n.string(f, "path_rewrite", "validate", null), n.string(f, "path_redirect", "validate", null),
@@ -171,18 +184,22 @@ public final class EnvoyTestFile {
         return new HeaderMatch(name, kind.substring(0, kind.indexOf('_')), n.scalar(value, kind), null, invert);
     }
 
-    /** Compares as router_check_tool does: a field that is not forwarded (no route, a redirect) reads as "". */
+    /**
+     * Compares as router_check_tool does ({@code router.cc}): cluster, virtual host, path and host read "" unless a
+     * route that forwards matched (Envoy's route entry); redirect path and code read "" and 0 unless a redirect or
+     * direct response route matched (its direct response entry).
+     */
     static CheckResult compare(Test test, Observation o) {
         Validate v = test.validate();
         List<String> bad = new ArrayList<>();
         boolean forwarded = o.cluster() != null;
         check(bad, "cluster_name", v.clusterName(), forwarded ? o.cluster() : "");
-        check(bad, "virtual_host_name", v.virtualHostName(), o.virtualHost() == null ? "" : o.virtualHost());
+        check(bad, "virtual_host_name", v.virtualHostName(), forwarded ? o.virtualHost() : "");
         check(bad, "host_rewrite", v.hostRewrite(), forwarded ? o.authority() : "");
         check(bad, "path_rewrite", v.pathRewrite(), forwarded ? o.path() : "");
         check(bad, "path_redirect", v.pathRedirect(), o.location() == null ? "" : o.location());
         if (v.codeRedirect() != null) {
-            int actual = o.location() != null ? o.status() : 0;
+            int actual = o.directResponse() ? o.status() : 0;
             if (actual != v.codeRedirect()) {
                 bad.add("code_redirect: expected " + v.codeRedirect() + ", actual " + actual);
             }

@@ -59,12 +59,17 @@ record Observation(String virtualHost, String route, int position, String cluste
     /** The values of a request header sent upstream, comma-joined as one line, or null when absent. */
     String upstreamHeader(String name) {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
-        if (lower.equals(":path") || lower.equals(":authority")) {
+        if (lower.equals(":path") || lower.equals(":authority") || lower.equals("host")) {
             return lower.equals(":path") ? path : authority;
         }
         List<String> values = upstreamHeaders.stream().filter(h -> h.getKey().equals(lower))
                 .map(Map.Entry::getValue).toList();
         return values.isEmpty() ? null : String.join(",", values);
+    }
+
+    /** A redirect or direct response of a matched route (Envoy's direct response entry). */
+    boolean directResponse() {
+        return cluster == null && position > 0 && flag == null;
     }
 
     /** One line: where the request went, or the local reply, and the route that decided it. */

@@ -228,10 +228,19 @@ class RouteCheckTest {
                     request_header_matches: [{name: x-shop, string_match: {exact: "1"}}, {name: x-no, present_match: false}]
                 - test_name: weight b is 1 to 3
                   input: {authority: www.example.com, path: /shop, method: GET, random_value: 7}
-                  validate: {cluster_name: b, path_rewrite: /shop, host_rewrite: www.example.com}
+                  validate:
+                    cluster_name: b
+                    path_rewrite: /shop
+                    host_rewrite: www.example.com
+                    request_header_fields: [{key: x-shop, value: "1"}, {key: host, value: www.example.com}]
                 - test_name: redirect
                   input: {authority: www.example.com, path: /r/1, method: GET, ssl: true}
-                  validate: {cluster_name: "", path_redirect: "https://other.example.com/r/1", code_redirect: 302}
+                  validate:
+                    cluster_name: ""
+                    virtual_host_name: ""
+                    path_rewrite: ""
+                    path_redirect: "https://other.example.com/r/1"
+                    code_redirect: 302
                 - test_name: rewrite
                   input: {authority: www.example.com, path: /x, method: GET}
                   validate: {cluster_name: www, path_rewrite: /index/x, path_redirect: "", code_redirect: 0}

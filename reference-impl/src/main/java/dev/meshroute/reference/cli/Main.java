@@ -1,5 +1,8 @@
 package dev.meshroute.reference.cli;
 
+import dev.meshroute.reference.check.CheckInputException;
+import dev.meshroute.reference.check.CheckResult;
+import dev.meshroute.reference.check.RouteCheck;
 import dev.meshroute.reference.config.ConfigLoader;
 import dev.meshroute.reference.config.ConfigStore;
 import dev.meshroute.reference.dataplane.RandomSource;
@@ -21,9 +24,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
-/** The reference mesh's command line: {@code serve} runs it, {@code validate} checks a config directory. */
+/**
+ * The reference mesh's command line: {@code serve} runs it, {@code validate} checks a config directory, {@code check}
+ * answers test requests offline.
+ */
 @Command(name = "meshroute-reference", mixinStandardHelpOptions = true, version = "meshroute reference 0.1.0",
-        subcommands = {Main.Serve.class, Main.Validate.class},
+        subcommands = {Main.Serve.class, Main.Validate.class, Main.Check.class},
         description = "Istio in miniature: a control plane, a sidecar proxy and echo pods, configured by Istio YAML.")
 public final class Main implements Runnable {
 
@@ -76,6 +82,48 @@ public final class Main implements Runnable {
                     config.virtualServices().size(), config.destinationRules().size(), config.services().size(),
                     config.workloads().size(), errors, others);
             return errors > 0 ? 1 : 0;
+        }
+    }
+
+    @Command(name = "check", description = "Answer test requests with the reference proxy's route table, without"
+            + " starting any server: --config DIR with a meshroute test file, or --envoy-routes FILE with an Envoy"
+            + " router_check_tool test file. One PASS/FAIL line per test; exit 0 when all pass, 1 when any fails,"
+            + " 2 on bad input.")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "DIR", description = "directory of Istio and Kubernetes YAML files")
+        Path config;
+
+        @Option(names = "--envoy-routes", paramLabel = "FILE",
+                description = "an Envoy v3 RouteConfiguration (JSON or YAML), as router_check_tool takes it")
+        Path envoyRoutes;
+
+        @Option(names = "--tests", required = true, paramLabel = "FILE",
+                description = "the test file (meshroute format with --config, router_check_tool's with"
+                        + " --envoy-routes)")
+        Path tests;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if ((config == null) == (envoyRoutes == null)) {
+                err.println("meshroute: check needs exactly one of --config DIR and --envoy-routes FILE");
+                return 2;
+            }
+            List<CheckResult> results;
+            try {
+                results = config != null ? RouteCheck.istio(config, tests) : RouteCheck.envoy(envoyRoutes, tests);
+            } catch (CheckInputException e) {
+                err.println("meshroute: " + e.getMessage());
+                return 2;
+            }
+            results.forEach(r -> out.println(r.line()));
+            long failed = results.stream().filter(r -> !r.passed()).count();
+            out.printf("%d tests: %d passed, %d failed%n", results.size(), results.size() - failed, failed);
+            return failed > 0 ? 1 : 0;
         }
     }
 

@@ -415,6 +415,39 @@ public final class RouteTable implements Router {
         return host == null ? List.of() : host.routes().stream().map(CompiledRoute::name).toList();
     }
 
+    /**
+     * Where a request lands without deciding it (for offline checks): the virtual host's name, the matched
+     * route's name (null when none) and position in the virtual host (1-based; 0 when none), and the clusters that
+     * route may pick with their weights (empty for a redirect or direct response; one entry for a single cluster).
+     */
+    public record Explain(String virtualHost, String route, int position, Map<String, Long> weights) {
+    }
+
+    public Explain explain(HttpRequestHead request) {
+        CompiledHost host = findVirtualHost(request.authority());
+        if (host == null) {
+            return new Explain(null, null, 0, Map.of());
+        }
+        CompiledRoute route = host.requireTls() && !"https".equals(request.scheme()) ? null : firstMatch(host, request);
+        if (route == null) {
+            return new Explain(host.name(), null, 0, Map.of());
+        }
+        Map<String, Long> weights = new java.util.LinkedHashMap<>();
+        long previous = 0;
+        for (int i = 0; i < route.clusters().size(); i++) {
+            long weight = route.cumulativeWeights()[i] - previous;
+            previous = route.cumulativeWeights()[i];
+            if (weight > 0) {
+                weights.merge(route.clusters().get(i), weight, Long::sum);
+            }
+        }
+        int position = 1;
+        while (host.routes().get(position - 1) != route) {
+            position++;
+        }
+        return new Explain(host.name(), route.name(), position, weights);
+    }
+
     @Override
     public RouteDecision route(HttpRequestHead request) {
         CompiledHost host = findVirtualHost(request.authority());

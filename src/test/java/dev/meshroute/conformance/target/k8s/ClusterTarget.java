@@ -77,7 +77,7 @@ public final class ClusterTarget extends KubeTarget {
 
     @Override
     public String name() {
-        return "cluster (Istio " + version + ", " + (client == null ? "no cluster" : client.getMasterUrl()) + ")";
+        return client == null ? "cluster (none reachable)" : "cluster (Istio " + version + ", " + client.getMasterUrl() + ")";
     }
 
     @Override

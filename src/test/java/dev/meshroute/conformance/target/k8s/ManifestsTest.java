@@ -18,6 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManifestsTest {
 
     static List<ConfigSource> guide() throws IOException {
+        List<ConfigSource> sources = guideFixtures();
+        sources.add(new ConvergenceGate(java.time.Duration.ofSeconds(1)).probe());
+        return sources;
+    }
+
+    /** fixtures/guide, as a scenario names it. */
+    static List<ConfigSource> guideFixtures() throws IOException {
         List<ConfigSource> sources = new ArrayList<>();
         Path dir = Path.of(System.getProperty("meshroute.root", "."), "fixtures/guide");
         try (var files = Files.list(dir)) {
@@ -25,7 +32,6 @@ class ManifestsTest {
                 sources.add(new ConfigSource(f.getFileName().toString(), Files.readString(f)));
             }
         }
-        sources.add(new ConvergenceGate(java.time.Duration.ofSeconds(1)).probe());
         return sources;
     }
 

@@ -109,7 +109,9 @@ public final class KubeMesh implements AutoCloseable {
                     throw new IllegalStateException("creating " + m.describe() + " (" + m.file() + ":" + m.line()
                             + ") failed: " + e.getMessage(), e);
                 }
-                findings.add(new Finding("error", null, m.describe(), m.file(), m.line(), rejectionMessage(e)));
+                // named as the scenario wrote it (its namespace, not the cluster's fresh one)
+                String resource = m.kind() + " " + current.original(m.namespace()).orElse(m.namespace()) + "/" + m.name();
+                findings.add(new Finding("error", null, resource, m.file(), m.line(), rejectionMessage(e)));
             }
         }
         return new MeshUnderTest.Applied(findings, Duration.ofNanos(System.nanoTime() - start));

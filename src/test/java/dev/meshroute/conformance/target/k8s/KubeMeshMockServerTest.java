@@ -89,7 +89,7 @@ class KubeMeshMockServerTest {
         assertTrue(f.isRejection());
         assertEquals("bad-vs.yaml", f.file());
         assertEquals(6, f.line());
-        assertEquals("VirtualService mr-t1-1-default/bad", f.resource());
+        assertEquals("VirtualService default/bad", f.resource()); // as the scenario names it
         assertTrue(f.message().contains("weight -1 < 0"), f.message());
         assertNotNull(client.services().inNamespace("mr-t1-1-default").withName("a").get());
     }

@@ -195,7 +195,6 @@ public final class Manifests {
             containerPorts.add(new LinkedHashMap<>(Map.of("containerPort", port, "protocol", "TCP")));
         }
         args.add("--version=" + String.valueOf(labels.getOrDefault("version", "")));
-        args.add("--istio-version=" + K8sImages.ISTIO_VERSION);
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", ECHO_CONTAINER);
         container.put("image", echoImage);

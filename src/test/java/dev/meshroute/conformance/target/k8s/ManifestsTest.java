@@ -64,7 +64,7 @@ class ManifestsTest {
         assertEquals(2, (int) at(v1, "spec", "replicas"));
         assertEquals("echo:1", at(v1, "spec", "template", "spec", "containers", "0", "image"));
         // my-app's Service sends port 80 to targetPort 8080
-        assertEquals(List.of("--port=8080", "--version=v1", "--istio-version=" + K8sImages.ISTIO_VERSION),
+        assertEquals(List.of("--port=8080", "--version=v1"),
                 at(v1, "spec", "template", "spec", "containers", "0", "args"));
         assertEquals(8080, (int) at(v1, "spec", "template", "spec", "containers", "0", "ports", "0", "containerPort"));
         assertEquals("v1", at(v1, "spec", "template", "metadata", "labels", "version"));

@@ -25,13 +25,14 @@ public abstract class KubeTarget implements MeshUnderTest {
      * outlier-detection (they need the suite's echo directives x-echo-status / x-echo-delay-ms and the status
      * label, which Istio's echo server does not honour), headers (the suite's upstream x-echo-pod header does not
      * exist, so removing it would pass vacuously), source-selectors (the client pod's labels are not the
-     * reference's), scheme and host-header-key (not checked against how curl sends them).
+     * reference's), scheme and host-header-key (not checked against how curl sends them), connection-pool (the
+     * client sends one request at a time, so nothing can overflow a pool).
      */
     public static final Set<String> CAPABILITIES = Set.of("rule-order", "header-regex", "weights", "missing-subset",
             "validation", "redirect", "direct-response", "rewrite", "fault", "cors", "matches", "uri-regex",
             "ignore-uri-case", "method", "authority", "present-header", "without-headers", "query-params", "hosts",
             "delegate", "destination-rule-merge", "export-to", "http-query", "load-balancer", "consistent-hash",
-            "connection-pool", "subset-traffic-policy", "port-level-settings");
+            "subset-traffic-policy", "port-level-settings");
 
     private final String unavailable;
     private final KubeMesh mesh;

@@ -18,6 +18,7 @@ import static io.cucumber.junit.platform.engine.Constants.PLUGIN_PROPERTY_NAME;
 @ConfigurationParameter(key = GLUE_PROPERTY_NAME, value = "dev.meshroute.conformance.steps")
 @ConfigurationParameter(key = PLUGIN_PROPERTY_NAME,
         value = "summary, html:target/meshroute/cucumber.html, message:target/meshroute/cucumber.ndjson,"
-                + " junit:target/meshroute/cucumber-junit.xml")
+                + " junit:target/meshroute/cucumber-junit.xml,"
+                + " dev.meshroute.conformance.verification.VerificationResults")
 public class ConformanceIT {
 }

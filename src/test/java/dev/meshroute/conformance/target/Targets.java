@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class Targets {
 
-    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java", "grpc-js");
+    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java", "grpc-js", "istio", "cluster");
 
     private static MeshUnderTest current;
 
@@ -34,6 +34,8 @@ public final class Targets {
                 case "grpc-js" -> new dev.meshroute.conformance.target.grpc.ProxylessGrpcTarget(
                         new dev.meshroute.conformance.target.grpc.GrpcJsClient());
                 case "envoy" -> new dev.meshroute.conformance.target.envoy.EnvoyTarget();
+                case "istio" -> new dev.meshroute.conformance.target.k8s.IstioTarget();
+                case "cluster" -> new dev.meshroute.conformance.target.k8s.ClusterTarget();
                 default -> throw new IllegalArgumentException("unknown target '" + selected()
                         + "' (-Dmeshroute.target); known targets: " + String.join(", ", KNOWN));
             };

@@ -5,8 +5,6 @@ import com.google.protobuf.UInt32Value;
 import com.google.protobuf.UInt64Value;
 import com.google.protobuf.util.Durations;
 import dev.meshroute.reference.model.DestinationRule;
-import dev.meshroute.reference.model.Hosts;
-import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.model.Subset;
 import dev.meshroute.reference.model.TrafficPolicy;
 import dev.meshroute.reference.mutants.Mutant;

@@ -141,6 +141,11 @@ public final class RequestSteps {
     private String echoedHeader(String name) {
         Exchange.Response r = world.lastResponse;
         assertTrue(r.reachedPod(), () -> "expected " + world.lastRequest + " to reach a pod, but got " + r);
+        return echoedHeader(r, name);
+    }
+
+    /** The values of one header as the pod that answered {@code r} received it, joined with ", "; null when absent. */
+    static String echoedHeader(Exchange.Response r, String name) {
         try {
             var values = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("headers")
                     .path(name.toLowerCase(java.util.Locale.ROOT));

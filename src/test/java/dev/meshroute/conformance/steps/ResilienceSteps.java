@@ -43,7 +43,8 @@ public final class ResilienceSteps {
                 + ", but got " + r);
         assertEquals(version, r.labels().get("version"), () -> "version of the pod that answered; got " + r);
         assertEquals(status, r.status(), () -> "status the pod answered " + world.lastRequest + " with");
-        assertEquals(String.valueOf(attempt), echoedAttempt(r), () -> "x-envoy-attempt-count the answering pod"
+        assertEquals(String.valueOf(attempt), RequestSteps.echoedHeader(r, "x-envoy-attempt-count"),
+                () -> "x-envoy-attempt-count the answering pod"
                 + " received for " + world.lastRequest + " (the attempt it answered)");
     }
 
@@ -137,16 +138,6 @@ public final class ResilienceSteps {
                 .filter(r -> r.get("headers") instanceof Map<?, ?> h && h.get(TAG_HEADER) instanceof List<?> v
                         && v.contains(tag))
                 .toList();
-    }
-
-    private static String echoedAttempt(Exchange.Response r) {
-        try {
-            var values = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("headers")
-                    .path("x-envoy-attempt-count");
-            return values.isMissingNode() || values.isEmpty() ? null : values.get(0).asText();
-        } catch (java.io.IOException e) {
-            throw new AssertionError("the pod's answer is not its JSON description: " + r.body(), e);
-        }
     }
 
     private static void sleep(long millis) {

@@ -390,15 +390,7 @@ final class ResourceParser {
     /** {@code percentage: {value: 12.5}}; the deprecated integer {@code percent} is read as the same. */
     private Double percentage(Map<String, Node> fields, String path) {
         if (fields.get("percentage") != null) {
-            Map<String, Node> p = yaml.fields(fields.get("percentage"), path + ".percentage", "Percent",
-                    List.of("value"), List.of());
-            String value = yaml.string(p.get("value"), path + ".percentage.value");
-            try {
-                return value == null ? 0.0 : Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                error(yaml.at(fields.get("percentage")), path + ".percentage.value: '" + value + "' is not a number");
-                return null;
-            }
+            return percentValue(fields.get("percentage"), path + ".percentage");
         }
         Integer percent = yaml.integer(fields.get("percent"), path + ".percent");
         return percent == null ? null : percent.doubleValue();

@@ -78,7 +78,10 @@ public final class RunReport implements ConcurrentEventListener {
 
     @Override
     public void setEventPublisher(EventPublisher publisher) {
-        publisher.registerHandlerFor(TestRunStarted.class, e -> started = e.getInstant());
+        publisher.registerHandlerFor(TestRunStarted.class, e -> {
+            started = e.getInstant();
+            ScenarioEvidence.collect(true);
+        });
         publisher.registerHandlerFor(TestCaseStarted.class, e -> startedAt.put(e.getTestCase().getId(), e.getInstant()));
         publisher.registerHandlerFor(TestStepFinished.class, this::stepFinished);
         publisher.registerHandlerFor(TestCaseFinished.class, this::caseFinished);
@@ -265,6 +268,7 @@ public final class RunReport implements ConcurrentEventListener {
     }
 
     private synchronized void runFinished(TestRunFinished e) {
+        ScenarioEvidence.collect(false);
         Map<String, Object> report = build(started, e.getInstant());
         try {
             Files.createDirectories(dir);

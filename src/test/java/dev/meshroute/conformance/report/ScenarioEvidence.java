@@ -19,6 +19,8 @@ public final class ScenarioEvidence {
 
     static final int MAX_EXCHANGES = 50;
     private static final Map<String, ScenarioEvidence> BY_TEST_CASE = new ConcurrentHashMap<>();
+    /** True while a run with the report plugin is on: runs without it (mutants, deviation re-runs) keep nothing. */
+    private static volatile boolean collecting;
 
     /**
      * One request (or {@code count} identical ones) and what came back: the first response, the outcomes counted
@@ -38,7 +40,16 @@ public final class ScenarioEvidence {
 
     /** Makes this the evidence of the running test case {@code testCaseId} (Cucumber's {@code Scenario.getId()}). */
     public void register(String testCaseId) {
-        BY_TEST_CASE.put(testCaseId, this);
+        if (collecting) {
+            BY_TEST_CASE.put(testCaseId, this);
+        }
+    }
+
+    static void collect(boolean on) {
+        collecting = on;
+        if (!on) {
+            BY_TEST_CASE.clear();
+        }
     }
 
     /** The evidence of a finished test case, removed from the registry; empty evidence when none was registered. */

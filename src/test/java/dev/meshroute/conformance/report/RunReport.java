@@ -55,6 +55,7 @@ public final class RunReport implements ConcurrentEventListener {
 
     private final Path dir;
     private final PrintStream console;
+    private final java.util.function.Supplier<String> selected;
     private final Map<UUID, Instant> startedAt = new ConcurrentHashMap<>();
     private final Map<UUID, List<Map<String, Object>>> steps = new ConcurrentHashMap<>();
     private final Map<UUID, String> failedStep = new ConcurrentHashMap<>();
@@ -72,8 +73,18 @@ public final class RunReport implements ConcurrentEventListener {
     }
 
     RunReport(Path dir, PrintStream console) {
+        this(dir, console, Targets::selected);
+    }
+
+    RunReport(Path dir, PrintStream console, java.util.function.Supplier<String> selected) {
         this.dir = dir;
         this.console = console;
+        this.selected = selected;
+    }
+
+    /** The scenarios finished so far, as the report lists them. */
+    synchronized List<Map<String, Object>> scenarios() {
+        return List.copyOf(scenarios);
     }
 
     @Override
@@ -126,7 +137,7 @@ public final class RunReport implements ConcurrentEventListener {
             reason = result.getError() == null ? "skipped (" + result.getStatus().name().toLowerCase(Locale.ROOT)
                     + ")" : String.valueOf(result.getError().getMessage());
             if (reason.startsWith("known deviation ")) {
-                deviation = KnownDeviations.shownBy(Targets.selected(), tc.getUri(), tc.getName(), line);
+                deviation = KnownDeviations.shownBy(selected.get(), tc.getUri(), tc.getName(), line);
                 if (deviation.isPresent()) {
                     status = "deviation";
                 }
@@ -287,7 +298,7 @@ public final class RunReport implements ConcurrentEventListener {
 
     private Map<String, Object> build(Instant begin, Instant end) {
         MeshUnderTest mesh = Targets.get();
-        String target = Targets.selected();
+        String target = selected.get();
         Path root = Path.of(System.getProperty("meshroute.root", "."));
         String suiteVersion = System.getProperty("meshroute.suite.version", "unknown");
         Map<String, Object> report = new LinkedHashMap<>();

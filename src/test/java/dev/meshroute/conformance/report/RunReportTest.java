@@ -59,8 +59,10 @@ class RunReportTest {
 
     static final Path ROOT = Path.of(System.getProperty("meshroute.root", ".")).toAbsolutePath();
     static final String FAILING_ID = "src/test/resources/failing/reports-self-test.feature:25";
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium; {@code -Dmeshroute.chromium=PATH} for another binary. */
+    static final Path CHROMIUM = Path.of(System.getProperty("meshroute.chromium", "/usr/bin/chromium"));
 
+    @org.junit.jupiter.api.io.TempDir
     static Path dir;
     static String console;
     static JsonNode report;
@@ -68,7 +70,6 @@ class RunReportTest {
 
     @BeforeAll
     static void run() throws IOException {
-        dir = Files.createTempDirectory("meshroute-report-test");
         reference = new ReferenceTarget();
         // the reference without the fault capability: a real skip for the report to show
         Targets.use((MeshUnderTest) Proxy.newProxyInstance(MeshUnderTest.class.getClassLoader(),
@@ -287,7 +288,7 @@ class RunReportTest {
 
     @Test
     void theHtmlReport_rendersInHeadlessChromiumWithTheSummaryVisible() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium: the screenshot test is skipped (install it"
+        assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": the screenshot test is skipped (install it"
                 + " with: apt-get install -y --no-install-recommends chromium)");
         Path html = dir.resolve("index.html");
         Path png = dir.resolve("index.png");

@@ -19,6 +19,7 @@ import static io.cucumber.junit.platform.engine.Constants.PLUGIN_PROPERTY_NAME;
 @ConfigurationParameter(key = PLUGIN_PROPERTY_NAME,
         value = "summary, html:target/meshroute/cucumber.html, message:target/meshroute/cucumber.ndjson,"
                 + " junit:target/meshroute/cucumber-junit.xml,"
-                + " dev.meshroute.conformance.verification.VerificationResults")
+                + " dev.meshroute.conformance.verification.VerificationResults,"
+                + " dev.meshroute.conformance.report.RunReport")
 public class ConformanceIT {
 }

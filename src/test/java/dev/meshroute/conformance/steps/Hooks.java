@@ -11,7 +11,7 @@ import java.util.Set;
 public final class Hooks {
 
     /** Tags that name a capability; other tags (profiles, versions, @unverified) do not gate a scenario. */
-    static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights",
+    public static final Set<String> CAPABILITY_TAGS = Set.of("rule-order", "header-regex", "weights",
             "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
             "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
             "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",

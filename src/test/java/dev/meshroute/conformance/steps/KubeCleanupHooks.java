@@ -14,7 +14,7 @@ public final class KubeCleanupHooks {
 
     @After
     public void deleteScenarioNamespaces() {
-        if (world.target instanceof KubeTarget kube) {
+        if (dev.meshroute.conformance.target.Targets.get() instanceof KubeTarget kube) {
             kube.cleanupScenario();
         }
     }

@@ -22,8 +22,10 @@ public final class MatchSteps {
     public void outcome(String expected) {
         Exchange.Response r = world.lastResponse;
         if (r.reachedPod()) {
-            assertEquals(200, r.status(), () -> "status of " + world.lastRequest + "; got " + r);
+            assertEquals(200, r.status(), () -> "status of " + world.lastRequest + "; got " + r
+                    + world.diagnosis("outcome " + expected));
         }
-        assertEquals(expected, r.outcome(), () -> "outcome of " + world.lastRequest + "; got " + r);
+        assertEquals(expected, r.outcome(), () -> "outcome of " + world.lastRequest + "; got " + r
+                + world.diagnosis("outcome " + expected));
     }
 }

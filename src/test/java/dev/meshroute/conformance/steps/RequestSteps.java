@@ -61,20 +61,25 @@ public final class RequestSteps {
     @Then("it is served by version {string}")
     public void servedByVersion(String version) {
         Exchange.Response r = world.lastResponse;
+        String expected = "served by a pod of version " + version + " (200)";
         assertTrue(r.reachedPod(), () -> "expected a pod of version " + version + " to answer " + world.lastRequest
-                + ", but got " + r);
-        assertEquals(200, r.status(), () -> "status of " + world.lastRequest);
+                + ", but got " + r + world.diagnosis(expected));
+        assertEquals(200, r.status(), () -> "status of " + world.lastRequest + world.diagnosis(expected));
         assertEquals(version, r.labels().get("version"), () -> world.lastRequest + " was served by pod " + r.pod()
-                + " " + r.labels() + ", expected version " + version);
+                + " " + r.labels() + ", expected version " + version + world.diagnosis(expected));
     }
 
     @Then("the proxy answers {int} with response flag {string}")
     public void proxyAnswers(int status, String flag) {
         Exchange.Response r = world.lastResponse;
+        String expected = "the proxy answers " + status + " with response flag " + flag;
         assertFalse(r.reachedPod(), () -> "expected the proxy to answer " + world.lastRequest + " itself with "
-                + status + " " + flag + ", but pod " + r.pod() + " " + r.labels() + " answered");
-        assertEquals(status, r.status(), () -> "status of " + world.lastRequest + "; got " + r);
-        assertEquals(flag, r.responseFlags(), () -> "x-response-flags of " + world.lastRequest + "; got " + r);
+                + status + " " + flag + ", but pod " + r.pod() + " " + r.labels() + " answered"
+                + world.diagnosis(expected));
+        assertEquals(status, r.status(), () -> "status of " + world.lastRequest + "; got " + r
+                + world.diagnosis(expected));
+        assertEquals(flag, r.responseFlags(), () -> "x-response-flags of " + world.lastRequest + "; got " + r
+                + world.diagnosis(expected));
     }
 
     @Then("the proxy holds the routes {string} for {string}")

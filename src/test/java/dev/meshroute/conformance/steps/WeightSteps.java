@@ -54,6 +54,7 @@ public final class WeightSteps {
             }
         }
         SplitVerdict verdict = check.check(counts, transportFailures);
+        world.evidence.split(request, verdict);
         String report = "request " + request + "\n" + verdict.describe();
         world.log(report);
         System.out.println("[meshroute] " + world.scenario.getName() + "\n" + report);

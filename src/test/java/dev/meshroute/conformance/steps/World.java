@@ -1,5 +1,7 @@
 package dev.meshroute.conformance.steps;
 
+import dev.meshroute.conformance.report.RecordingMesh;
+import dev.meshroute.conformance.report.ScenarioEvidence;
 import dev.meshroute.conformance.target.ConfigSource;
 import dev.meshroute.conformance.target.ConvergenceGate;
 import dev.meshroute.conformance.target.Exchange;
@@ -21,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class World {
 
-    final MeshUnderTest target = Targets.get();
+    /** What the scenario applied, sent and observed, for the run's reports (see the report package). */
+    final ScenarioEvidence evidence = new ScenarioEvidence();
+    /** The run's target; every exchange is recorded in {@link #evidence} (the real target: {@code Targets.get()}). */
+    final MeshUnderTest target = RecordingMesh.wrap(Targets.get(), evidence);
     final List<ConfigSource> sources = new ArrayList<>();
     Scenario scenario;
     MeshUnderTest.Applied applied;
@@ -43,6 +48,7 @@ public final class World {
         ConvergenceGate gate = ConvergenceGate.fromSystemProperties();
         List<ConfigSource> withProbe = new ArrayList<>(sources);
         withProbe.add(gate.probe());
+        evidence.configuration(sources.stream().map(ConfigSource::name).toList());
         try {
             applied = target.apply(withProbe);
         } catch (Exception e) {
@@ -56,9 +62,18 @@ public final class World {
         }
         Duration probed = gate.await(target);
         convergence = applied.convergence().plus(probed);
+        evidence.converged(applied.convergence(), probed);
         log("configuration live on " + target.name() + " after " + convergence.toMillis() + " ms ("
                 + applied.convergence().toMillis() + " ms until the target reported it applied, then "
                 + probed.toMillis() + " ms until the probe routed " + ConvergenceGate.REQUIRED_IN_A_ROW + " times in a row)");
+    }
+
+    /**
+     * For assertion messages: the expected outcome, then the last request, what was observed (pod and labels, or the
+     * proxy's reply and response flags) and the route the target's proxy would choose.
+     */
+    String diagnosis(String expected) {
+        return "\n  expected: " + expected + evidence.diagnosis();
     }
 
     void log(String text) {

@@ -59,6 +59,15 @@ public interface MeshUnderTest extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not expose its ingress gateway's routes");
     }
 
+    /**
+     * The route this target's proxy would choose for {@code request} by the configuration it holds now, explained
+     * in one line (virtual host, route name and position, clusters with weights), without sending it: for failure
+     * diagnostics. Empty for targets that cannot tell (only the reference exposes its route table).
+     */
+    default java.util.Optional<String> explainRoute(Exchange.Request request) {
+        return java.util.Optional.empty();
+    }
+
     String version();
 
     Set<String> capabilities();

@@ -86,6 +86,32 @@ public final class ReferenceTarget implements MeshUnderTest {
     }
 
     @Override
+    public java.util.Optional<String> explainRoute(Exchange.Request request) {
+        List<java.util.Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+        headers.add(java.util.Map.entry("host", request.host()));
+        request.headers().forEach(h -> headers.add(java.util.Map.entry(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                h.getValue())));
+        if (request.randomValue() != null) {
+            headers.add(java.util.Map.entry(ProxyClient.RANDOM_VALUE_HEADER, Long.toUnsignedString(request.randomValue())));
+        }
+        dev.meshroute.reference.dataplane.RouteTable.Explain e = mesh.sidecarExplain(
+                new dev.meshroute.reference.dataplane.HttpRequestHead(request.method(), request.path(), request.host(),
+                        "http", headers));
+        if (e == null) {
+            return java.util.Optional.of("the sidecar holds no routes yet");
+        }
+        if (e.virtualHost() == null) {
+            return java.util.Optional.of("no virtual host for Host " + request.host() + " (404 NR)");
+        }
+        if (e.route() == null) {
+            return java.util.Optional.of("virtual host " + e.virtualHost() + ": no route matches (404 NR)");
+        }
+        return java.util.Optional.of("virtual host " + e.virtualHost() + ", route " + e.route() + " (route "
+                + e.position() + " of the virtual host)" + (e.weights().isEmpty() ? ", no cluster (redirect or direct"
+                + " response)" : ", clusters " + e.weights()));
+    }
+
+    @Override
     public Exchange.Response sendToIngressGateway(Exchange.Request request) {
         return gatewayClient.send(request);
     }

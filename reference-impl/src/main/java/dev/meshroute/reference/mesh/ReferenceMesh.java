@@ -200,6 +200,14 @@ public final class ReferenceMesh implements AutoCloseable {
     }
 
     /**
+     * Where the sidecar would route {@code request} by what it holds now (see {@link RouteTable#explain}), without
+     * sending it: for failure diagnostics. Null before the sidecar received any routes.
+     */
+    public RouteTable.Explain sidecarExplain(dev.meshroute.reference.dataplane.HttpRequestHead request) {
+        return router instanceof RouteTable table ? table.explain(request) : null;
+    }
+
+    /**
      * True once the sidecar (and the ingress gateway, when running) has ACKed {@code version} for every resource
      * type: it routes by it now.
      */

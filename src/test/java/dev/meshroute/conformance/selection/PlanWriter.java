@@ -48,6 +48,11 @@ public final class PlanWriter implements ConcurrentEventListener {
                 Targets.selected());
     }
 
+    /** As Cucumber creates it from {@code PlanWriter:DIR}: the plan goes to {@code DIR} instead. */
+    public PlanWriter(java.io.File outDir) {
+        this(Selection::fromSystemProperties, outDir.toPath(), Targets.selected());
+    }
+
     PlanWriter(Supplier<Selection> selection, Path outDir, String target) {
         this.selection = selection;
         this.outDir = outDir;

@@ -38,13 +38,28 @@ class ScenarioSelectionTest {
     private static final List<String> PROPERTIES = List.of(Selection.TAGS_PROPERTY, Selection.SCENARIO_PROPERTY,
             Selection.DRY_RUN_PROPERTY, "meshroute.target");
 
+    /** The properties as the build set them, put back after each test. */
+    private final Map<String, String> before = new java.util.HashMap<>();
+
+    @org.junit.jupiter.api.BeforeEach
+    void saveProperties() {
+        PROPERTIES.forEach(p -> before.put(p, System.getProperty(p)));
+    }
+
     @AfterEach
-    void clearProperties() {
-        PROPERTIES.forEach(System::clearProperty);
+    void restoreProperties() {
+        before.forEach((p, v) -> {
+            if (v == null) {
+                System.clearProperty(p);
+            } else {
+                System.setProperty(p, v);
+            }
+        });
     }
 
     /** Every scenario example a dry run holds, as {@code feature:line tags}. */
     private static List<String> dryRun(Map<String, String> properties, String plugin) {
+        PROPERTIES.forEach(System::clearProperty);
         properties.forEach(System::setProperty);
         List<String> ran = new ArrayList<>();
         var builder = request().selectors(selectDirectory(ROOT.resolve("features").toFile()))

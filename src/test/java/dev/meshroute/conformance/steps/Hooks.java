@@ -26,6 +26,16 @@ public final class Hooks {
 
     private final World world;
 
+    /** The capabilities among a scenario's tags ({@code @weights}, ...) that {@code declared} lacks, in tag order. */
+    public static List<String> missingCapabilities(java.util.Collection<String> tags, Set<String> declared) {
+        return tags.stream()
+                .map(t -> t.startsWith("@") ? t.substring(1) : t)
+                .filter(CAPABILITY_TAGS::contains)
+                .filter(c -> !declared.contains(c))
+                .distinct()
+                .toList();
+    }
+
     public Hooks(World world) {
         this.world = world;
     }
@@ -36,11 +46,7 @@ public final class Hooks {
         world.target.unavailable().ifPresent(reason -> {
             throw new TestAbortedException("target " + world.target.name() + " cannot run: " + reason);
         });
-        List<String> missing = scenario.getSourceTagNames().stream()
-                .map(t -> t.substring(1))
-                .filter(CAPABILITY_TAGS::contains)
-                .filter(c -> !world.target.capabilities().contains(c))
-                .toList();
+        List<String> missing = missingCapabilities(scenario.getSourceTagNames(), world.target.capabilities());
         if (!missing.isEmpty()) {
             // Cucumber on the JUnit Platform reports an aborted scenario as skipped, never as passed.
             throw new TestAbortedException("target " + world.target.name() + " does not declare "

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ConvergenceGate {
 
     public static final String PROBE_HOST = "meshroute-probe";
+    /** The name of the probe's YAML, as findings and route coverage call it. */
+    public static final String PROBE_FILE = "meshroute-probe.yaml";
     static final String PROBE_HEADER = "x-meshroute-probe";
     public static final int REQUIRED_IN_A_ROW = 3;
 
@@ -37,7 +39,7 @@ public final class ConvergenceGate {
 
     /** The probe's Service, Pod and VirtualService, to apply together with the scenario's configuration. */
     public ConfigSource probe() {
-        return new ConfigSource("meshroute-probe.yaml", """
+        return new ConfigSource(PROBE_FILE, """
                 apiVersion: v1
                 kind: Service
                 metadata: {name: %1$s, namespace: default}

@@ -1,13 +1,19 @@
 package dev.meshroute.conformance.target;
 
+import dev.meshroute.reference.coverage.CoverageEntry;
+import dev.meshroute.reference.coverage.CoverageRecorder;
+import dev.meshroute.reference.coverage.CoverageReport;
 import dev.meshroute.reference.dataplane.RandomSource;
 import dev.meshroute.reference.mesh.ReferenceMesh;
+import dev.meshroute.reference.model.MeshConfig;
+import dev.meshroute.reference.model.VirtualService;
 import dev.meshroute.reference.mutants.Mutant;
 import dev.meshroute.reference.translate.XdsTranslator;
 
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The bundled reference mesh, in this JVM: its control plane, sidecar proxy and echo pods on loopback
@@ -28,6 +34,8 @@ public final class ReferenceTarget implements MeshUnderTest {
     private final ReferenceMesh mesh;
     private final ProxyClient client;
     private final ProxyClient gatewayClient;
+    /** Which VirtualService rules, matches and destinations the sidecar's and gateway's routes decided. */
+    private final CoverageRecorder coverage = new CoverageRecorder();
 
     /** The reference, or the mutant named by {@code -Dmeshroute.reference.mutant} (the suite's self-test). */
     public ReferenceTarget() {
@@ -41,6 +49,7 @@ public final class ReferenceTarget implements MeshUnderTest {
         this.client = new ProxyClient("127.0.0.1", mesh.proxyPort());
         this.gatewayClient = new ProxyClient("127.0.0.1",
                 mesh.startIngressGateway(new InetSocketAddress("127.0.0.1", 0), RandomSource.THREAD_LOCAL));
+        mesh.observeRoutes(coverage);
     }
 
     @Override
@@ -61,6 +70,7 @@ public final class ReferenceTarget implements MeshUnderTest {
 
     @Override
     public Applied apply(List<ConfigSource> sources) {
+        coverage.drain(); // requests before this configuration belong to no entry of it
         return ReferenceControlPlane.applyAndAwaitAck(mesh, List.of(ReferenceMesh.NODE_ID,
                 ReferenceMesh.GATEWAY_NODE_ID), sources);
     }
@@ -129,6 +139,17 @@ public final class ReferenceTarget implements MeshUnderTest {
     @Override
     public List<Exchange.Response> sendOneAtATime(Exchange.Request request, int count) {
         return client.sendOneAtATime(request, count);
+    }
+
+    /**
+     * The route coverage of the configuration applied last: each rule, match entry and destination of its
+     * VirtualServices that {@code include} accepts, with the requests that exercised it since it was applied (or since
+     * the previous call); counting then starts afresh.
+     */
+    public List<CoverageEntry> drainCoverage(Predicate<VirtualService> include) {
+        MeshConfig config = mesh.appliedConfig();
+        java.util.Map<String, Long> hits = coverage.drain();
+        return config == null ? List.of() : CoverageReport.entries(config, hits, include);
     }
 
     @Override

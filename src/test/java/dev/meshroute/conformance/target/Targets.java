@@ -25,6 +25,24 @@ public final class Targets {
         current = target;
     }
 
+    /**
+     * The capabilities target {@code name} declares when it can run, known without starting it (the dry-run plan
+     * reads them; a target that cannot run here skips every scenario anyway).
+     */
+    public static java.util.Set<String> declaredCapabilities(String name) {
+        return switch (name) {
+            case "reference" -> ReferenceTarget.CAPABILITIES;
+            case "envoy" -> dev.meshroute.conformance.target.envoy.EnvoyTarget.DECLARED;
+            case "grpc-java" -> dev.meshroute.conformance.target.grpc.ProxylessGrpcTarget.declared(
+                    new dev.meshroute.conformance.target.grpc.GrpcJavaClient());
+            case "grpc-js" -> dev.meshroute.conformance.target.grpc.ProxylessGrpcTarget.declared(
+                    new dev.meshroute.conformance.target.grpc.GrpcJsClient());
+            case "istio", "cluster" -> dev.meshroute.conformance.target.k8s.KubeTarget.CAPABILITIES;
+            default -> throw new IllegalArgumentException("unknown target '" + name + "' (-Dmeshroute.target); known"
+                    + " targets: " + String.join(", ", KNOWN));
+        };
+    }
+
     public static synchronized MeshUnderTest get() {
         if (current == null) {
             current = switch (selected()) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.util.JsonFormat;
 import dev.meshroute.reference.config.ConfigLoader;
 import dev.meshroute.reference.config.ConfigStore;
+import dev.meshroute.reference.coverage.CoverageRecorder;
+import dev.meshroute.reference.coverage.CoverageReport;
 import dev.meshroute.reference.dataplane.HttpRequestHead;
+import dev.meshroute.reference.dataplane.RouteObserver;
 import dev.meshroute.reference.dataplane.RouteTable;
 import dev.meshroute.reference.dataplane.XdsRejection;
 import dev.meshroute.reference.model.Diagnostic;
@@ -64,6 +67,27 @@ public final class RouteCheck {
     /** Checks the meshroute tests in {@code testsFile} against the Istio configuration in {@code configDir}. */
     public static List<CheckResult> istio(Path configDir, Path testsFile) {
         List<MeshTestFile.Test> tests = MeshTestFile.parse(testsFile.toString(), read(testsFile));
+        return istio(accepted(configDir), tests);
+    }
+
+    /** The results of a check and the route coverage of its tests over the configuration's VirtualServices. */
+    public record Covered(List<CheckResult> results, CoverageReport coverage) {
+    }
+
+    /**
+     * As {@link #istio(Path, Path)}, also recording which VirtualService rules, match entries and destinations the
+     * tests' requests exercised (router_check_tool's {@code --fail-under} coverage, per Istio rule).
+     */
+    public static Covered istioWithCoverage(Path configDir, Path testsFile) {
+        List<MeshTestFile.Test> tests = MeshTestFile.parse(testsFile.toString(), read(testsFile));
+        MeshConfig config = accepted(configDir);
+        CoverageRecorder recorder = new CoverageRecorder();
+        List<CheckResult> results = istio(config, tests, recorder);
+        return new Covered(results, new CoverageReport().add(CoverageReport.entries(config, recorder.drain(),
+                vs -> true)));
+    }
+
+    private static MeshConfig accepted(Path configDir) {
         if (!Files.isDirectory(configDir)) {
             throw new CheckInputException(configDir + ": not a directory; pass --config DIR");
         }
@@ -74,11 +98,16 @@ public final class RouteCheck {
             throw new CheckInputException("the configuration has errors; fix them first (validate DIR lists them):\n"
                     + String.join("\n", errors));
         }
-        return istio(outcome.config(), tests);
+        return outcome.config();
     }
 
     /** Checks parsed meshroute tests against an accepted configuration. */
     static List<CheckResult> istio(MeshConfig config, List<MeshTestFile.Test> tests) {
+        return istio(config, tests, RouteObserver.NONE);
+    }
+
+    /** As {@link #istio(MeshConfig, List)}, reporting each route the tests reach to {@code observer}. */
+    static List<CheckResult> istio(MeshConfig config, List<MeshTestFile.Test> tests, RouteObserver observer) {
         List<Pod> pods = pods(config);
         Map<ClientProxy, XdsResources> translations = new HashMap<>();
         Map<String, RouteTable> tables = new HashMap<>();
@@ -87,7 +116,8 @@ public final class RouteCheck {
             XdsResources x = translations.computeIfAbsent(test.client(), client -> XdsTranslator.translate(config,
                     pods, client, new XdsTranslator.Options(RANDOM_VALUE_HEADER, Mutant.NONE)));
             int port = test.request().port();
-            RouteTable table = tables.computeIfAbsent(test.client() + "|" + port, k -> compile(x, port, test));
+            RouteTable table = tables.computeIfAbsent(test.client() + "|" + port, k -> compile(x, port, test)
+                    .observe(observer));
             results.add(MeshTestFile.compare(test, Observation.of(table, request(test.request()))));
         }
         return results;

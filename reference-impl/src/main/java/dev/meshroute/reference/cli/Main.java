@@ -3,6 +3,7 @@ package dev.meshroute.reference.cli;
 import dev.meshroute.reference.check.CheckInputException;
 import dev.meshroute.reference.check.CheckResult;
 import dev.meshroute.reference.check.RouteCheck;
+import dev.meshroute.reference.coverage.CoverageReport;
 import dev.meshroute.reference.config.ConfigLoader;
 import dev.meshroute.reference.config.ConfigStore;
 import dev.meshroute.reference.dataplane.RandomSource;
@@ -105,6 +106,18 @@ public final class Main implements Runnable {
                         + " --envoy-routes)")
         Path tests;
 
+        @Option(names = "--coverage", description = "also report route coverage: which VirtualService rules, match"
+                + " entries and destinations the tests exercised, and list those they never did (--config only)")
+        boolean coverage;
+
+        @Option(names = "--fail-under", paramLabel = "PERCENT", description = "with --coverage (implied): exit 1"
+                + " when route coverage is below PERCENT (0-100), as router_check_tool's --fail-under")
+        String failUnder;
+
+        @Option(names = "--coverage-json", paramLabel = "FILE", description = "with --coverage (implied): also"
+                + " write the coverage report as JSON to FILE")
+        Path coverageJson;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -113,9 +126,31 @@ public final class Main implements Runnable {
                 err.println("meshroute: check needs exactly one of --config DIR and --envoy-routes FILE");
                 return 2;
             }
+            boolean withCoverage = coverage || failUnder != null || coverageJson != null;
+            if (withCoverage && config == null) {
+                err.println("meshroute: --coverage counts VirtualService rules, match entries and destinations;"
+                        + " it needs --config DIR, not --envoy-routes");
+                return 2;
+            }
+            Double threshold = null;
+            if (failUnder != null) {
+                try {
+                    threshold = CoverageReport.parseThreshold(failUnder, "--fail-under");
+                } catch (IllegalArgumentException e) {
+                    err.println("meshroute: " + e.getMessage());
+                    return 2;
+                }
+            }
             List<CheckResult> results;
+            CoverageReport report = null;
             try {
-                results = config != null ? RouteCheck.istio(config, tests) : RouteCheck.envoy(envoyRoutes, tests);
+                if (withCoverage) {
+                    RouteCheck.Covered covered = RouteCheck.istioWithCoverage(config, tests);
+                    results = covered.results();
+                    report = covered.coverage();
+                } else {
+                    results = config != null ? RouteCheck.istio(config, tests) : RouteCheck.envoy(envoyRoutes, tests);
+                }
             } catch (CheckInputException e) {
                 err.println("meshroute: " + e.getMessage());
                 return 2;
@@ -123,6 +158,23 @@ public final class Main implements Runnable {
             results.forEach(r -> out.println(r.line()));
             long failed = results.stream().filter(r -> !r.passed()).count();
             out.printf("%d tests: %d passed, %d failed%n", results.size(), results.size() - failed, failed);
+            if (report == null) {
+                return failed > 0 ? 1 : 0;
+            }
+            out.println(report.summaryLine());
+            report.uncovered().forEach(e -> out.println("  never exercised: " + e.kind() + " " + e));
+            if (coverageJson != null) {
+                try {
+                    java.nio.file.Files.writeString(coverageJson, report.toJson());
+                } catch (IOException e) {
+                    err.println("meshroute: cannot write " + coverageJson + ": " + e.getMessage());
+                    return 2;
+                }
+            }
+            if (threshold != null && report.belowThreshold(threshold).isPresent()) {
+                err.println("meshroute: " + report.belowThreshold(threshold).get());
+                return 1;
+            }
             return failed > 0 ? 1 : 0;
         }
     }

@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
@@ -52,7 +53,8 @@ public final class RouteTable implements Router {
                                  long timeoutMillis, Fault fault, HeaderMutation requestHeaders,
                                  HeaderMutation responseHeaders, List<HeaderMutation> clusterRequestHeaders,
                                  List<HeaderMutation> clusterResponseHeaders, Cors cors,
-                                 List<RouteAction.HashPolicy> hashPolicies, RetryRule retry, List<Mirror> mirrors) {
+                                 List<RouteAction.HashPolicy> hashPolicies, RetryRule retry, List<Mirror> mirrors,
+                                 Metadata metadata) {
     }
 
     /** A request_mirror_policy: the cluster that gets a copy, for this many requests per million. */
@@ -151,6 +153,8 @@ public final class RouteTable implements Router {
     private final Map<String, UpstreamCluster> upstreams;
     private final RandomSource random;
     private final Mutant mutant;
+    /** Told which route and cluster decided each request (route coverage); set once, before the table is used. */
+    private volatile RouteObserver observer = RouteObserver.NONE;
 
     private RouteTable(RouteConfiguration config, Map<String, List<Endpoint>> clusters,
                        Map<String, UpstreamCluster> upstreams, RandomSource random, Mutant mutant) {
@@ -283,7 +287,7 @@ public final class RouteTable implements Router {
         if (r.hasRedirect()) {
             return new CompiledRoute(r.getName(), path, null, r.getRedirect(), null, headers, query, List.of(),
                     new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
-                    null, List.of(), null, List.of());
+                    null, List.of(), null, List.of(), r.getMetadata());
         }
         if (r.hasDirectResponse()) {
             DirectResponseAction d = r.getDirectResponse();
@@ -291,7 +295,7 @@ public final class RouteTable implements Router {
             return new CompiledRoute(r.getName(), path, null, null,
                     new RouteDecision.LocalReply(r.getName(), d.getStatus(), body, null), headers, query, List.of(),
                     new long[0], null, 0, null, HeaderMutation.NONE, HeaderMutation.NONE, List.of(), List.of(),
-                    null, List.of(), null, List.of());
+                    null, List.of(), null, List.of(), r.getMetadata());
         }
         if (!r.hasRoute()) {
             throw new XdsRejection("virtual host " + vh.getName() + " route '" + r.getName()
@@ -342,7 +346,7 @@ public final class RouteTable implements Router {
                 r.getRoute().getRequestMirrorPoliciesList().stream()
                         .map(p -> new Mirror(p.getCluster(), p.hasRuntimeFraction()
                                 ? perMillion(p.getRuntimeFraction().getDefaultValue()) : 1_000_000))
-                        .toList());
+                        .toList(), r.getMetadata());
     }
 
     private static RetryRule retryRule(io.envoyproxy.envoy.config.route.v3.RetryPolicy policy, Mutant mutant) {
@@ -448,6 +452,12 @@ public final class RouteTable implements Router {
         return new Explain(host.name(), route.name(), position, weights);
     }
 
+    /** Reports every route this table chooses to {@code observer} from now on; returns this table. */
+    public RouteTable observe(RouteObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
     @Override
     public RouteDecision route(HttpRequestHead request) {
         CompiledHost host = findVirtualHost(request.authority());
@@ -466,6 +476,7 @@ public final class RouteTable implements Router {
             default -> firstMatch(host, request);
         };
         if (chosen != null) {
+            observer.matched(chosen.metadata());
             return decide(host, chosen, request);
         }
         if (mutant == Mutant.NO_ROUTE_FALLS_BACK) {
@@ -618,6 +629,7 @@ public final class RouteTable implements Router {
             }
         }
         int picked = pickCluster(route, request);
+        observer.picked(route.metadata(), picked);
         RouteDecision decision = decideCluster(route, route.clusters().get(picked), request);
         // Envoy evaluates a weighted cluster's header operations first, then the route's
         HeaderMutation requestHeaders = route.clusterRequestHeaders().get(picked).then(route.requestHeaders());

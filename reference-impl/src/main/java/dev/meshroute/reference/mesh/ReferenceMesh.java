@@ -7,6 +7,7 @@ import dev.meshroute.reference.dataplane.AdsClient;
 import dev.meshroute.reference.dataplane.ProxyServer;
 import dev.meshroute.reference.dataplane.RandomSource;
 import dev.meshroute.reference.dataplane.RouteDecision;
+import dev.meshroute.reference.dataplane.RouteObserver;
 import dev.meshroute.reference.dataplane.RouteTable;
 import dev.meshroute.reference.dataplane.Router;
 import dev.meshroute.reference.model.Diagnostic;
@@ -68,6 +69,9 @@ public final class ReferenceMesh implements AutoCloseable {
     private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
     private final XdsTranslator.Options translation;
     private volatile UnaryOperator<XdsResources> xdsDecorator = UnaryOperator.identity();
+    /** Told which route decided each request, by the sidecar's and the gateway's route tables (route coverage). */
+    private volatile RouteObserver routeObserver = RouteObserver.NONE;
+    private volatile MeshConfig appliedConfig;
 
     /**
      * @param proxyBind where the sidecar listens for traffic (port 0: any free port)
@@ -96,7 +100,7 @@ public final class ReferenceMesh implements AutoCloseable {
                     + proxyBind.getPort() + cause + "; is another process using it? choose another --port", e);
         }
         ads = new AdsClient("127.0.0.1", controlPlane.port(), NODE_ID, CAPTURED_PORT, random,
-                table -> router = table, translation.mutant()).start();
+                table -> router = table.observe(routeObserver), translation.mutant()).start();
     }
 
     public int proxyPort() {
@@ -125,7 +129,7 @@ public final class ReferenceMesh implements AutoCloseable {
         }
         gatewayProxy = server;
         gatewayAds = new AdsClient("127.0.0.1", controlPlane.port(), GATEWAY_NODE_ID, GATEWAY_PORT, random,
-                table -> gatewayRouter = table, translation.mutant()).start();
+                table -> gatewayRouter = table.observe(routeObserver), translation.mutant()).start();
         return server.port();
     }
 
@@ -170,7 +174,27 @@ public final class ReferenceMesh implements AutoCloseable {
         String version = gatewayProxy == null ? controlPlane.publish(sidecar)
                 : controlPlane.publish(sidecar, java.util.Map.of(GATEWAY_NODE_ID, XdsTranslator.translateGateway(
                         outcome.config(), running, GATEWAY_PROXY, translation)));
+        appliedConfig = outcome.config();
         return new Applied(version, outcome.config(), outcome.diagnostics());
+    }
+
+    /** The configuration the last {@link #apply} put in force (what validation accepted), or null before any. */
+    public MeshConfig appliedConfig() {
+        return appliedConfig;
+    }
+
+    /**
+     * Reports which route (and cluster) decided each request of the sidecar and the ingress gateway to
+     * {@code observer} from now on, for route coverage.
+     */
+    public void observeRoutes(RouteObserver observer) {
+        this.routeObserver = observer;
+        if (router instanceof RouteTable table) {
+            table.observe(observer);
+        }
+        if (gatewayRouter instanceof RouteTable table) {
+            table.observe(observer);
+        }
     }
 
     /**

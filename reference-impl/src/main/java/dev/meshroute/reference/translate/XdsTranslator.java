@@ -3,6 +3,8 @@ package dev.meshroute.reference.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
+import dev.meshroute.reference.coverage.RouteOrigin;
+import dev.meshroute.reference.model.SourceLocation;
 import dev.meshroute.reference.model.CorsPolicy;
 import dev.meshroute.reference.model.Destination;
 import dev.meshroute.reference.model.Gateway;
@@ -67,6 +69,7 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -106,6 +109,8 @@ public final class XdsTranslator {
     private final ServiceRegistry registry;
     private final DestinationRuleIndex destinationRules;
     private final Options options;
+    /** Each rule's origin by where it was written, so rules merged from a delegate keep theirs (route coverage). */
+    private Map<SourceLocation, RouteOrigin> ruleOrigins;
 
     XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         this.config = config;
@@ -460,7 +465,8 @@ public final class XdsTranslator {
     }
 
     private Route route(VirtualService vs, HttpRoute rule, HttpMatchRequest match, int port) {
-        Route.Builder r = Route.newBuilder().setMatch(routeMatch(match));
+        Route.Builder r = Route.newBuilder().setMatch(routeMatch(match)).setMetadata(origin(vs, rule, match)
+                .toMetadata());
         String name = rule.name();
         if (match != null && match.name() != null) {
             name = (name == null ? "" : name) + "." + match.name();
@@ -674,6 +680,48 @@ public final class XdsTranslator {
             out.setBody(DataSource.newBuilder().setInlineString(in.body()));
         }
         return out.build();
+    }
+
+    /**
+     * The route's origin, as istiod's {@code util.BuildConfigInfoMetadata} names the VirtualService, plus the rule,
+     * match and destination indexes (route coverage; see {@link RouteOrigin}). A rule merged from a delegate is the
+     * delegate's rule (its match merged with the root's is -1 unless it is unchanged).
+     */
+    private RouteOrigin origin(VirtualService vs, HttpRoute rule, HttpMatchRequest match) {
+        if (ruleOrigins == null) {
+            Map<SourceLocation, RouteOrigin> byLocation = new HashMap<>();
+            Set<SourceLocation> repeated = new HashSet<>();
+            for (VirtualService v : config.virtualServices()) {
+                for (int i = 0; i < v.http().size(); i++) {
+                    SourceLocation at = v.http().get(i).location();
+                    if (at != null && at.line() > 0 && byLocation.put(at, new RouteOrigin(v.meta().qualifiedName(), i,
+                            -1, List.of())) != null) {
+                        repeated.add(at);
+                    }
+                }
+            }
+            repeated.forEach(byLocation::remove);
+            ruleOrigins = byLocation;
+        }
+        RouteOrigin known = rule.location() == null ? null : ruleOrigins.get(rule.location());
+        String virtualService = known != null ? known.virtualService() : vs.meta().qualifiedName();
+        int ruleIndex = known != null ? known.rule() : vs.http().indexOf(rule);
+        HttpRoute written = config.virtualServices().stream()
+                .filter(v -> v.meta().qualifiedName().equals(virtualService)).findFirst()
+                .filter(v -> ruleIndex >= 0 && ruleIndex < v.http().size()).map(v -> v.http().get(ruleIndex))
+                .orElse(rule);
+        int matchIndex = match == null ? -1 : written.match().indexOf(match);
+        List<Integer> destinations = new ArrayList<>();
+        if (rule.redirect() == null && rule.directResponse() == null) {
+            for (int i = 0; i < rule.route().size(); i++) {
+                // as action(): one destination takes everything; of several, weight-0 ones are never sent
+                if (rule.route().size() == 1 || rule.route().get(i).weightOrZero() > 0
+                        || options.mutant() == Mutant.WEIGHT_ZERO_NOT_DROPPED) {
+                    destinations.add(i);
+                }
+            }
+        }
+        return new RouteOrigin(virtualService, ruleIndex, matchIndex, destinations);
     }
 
     private RouteAction.Builder action(VirtualService vs, HttpRoute rule, int port) {

@@ -302,6 +302,54 @@ class RouteCheckTest {
         assertEquals("2", run("check", "--tests", pass.toString())[0]);
     }
 
+    @Test
+    void coverage_countsWhatTheTestsExercised_andFailUnderFailsBelowIt(@TempDir Path dir) throws IOException {
+        Path config = Files.createDirectory(dir.resolve("config"));
+        Files.writeString(config.resolve("mesh.yaml"), MESH);
+        Path tests = Files.writeString(dir.resolve("tests.yaml"), """
+                tests:
+                - name: api
+                  request: {host: reviews, path: /api/}
+                  expect: {destination: {service: reviews, subset: v2}}
+                - name: v1 share
+                  request: {host: reviews, path: /, randomValue: 10}
+                  expect: {destination: {service: reviews, subset: v1}}
+                """);
+        RouteCheck.Covered covered = RouteCheck.istioWithCoverage(config, tests);
+        assertTrue(covered.results().stream().allMatch(CheckResult::passed));
+        // rules: old (rule + match), api (rule + match + destination), split (rule + 2 destinations)
+        assertEquals(8, covered.coverage().total());
+        assertEquals(5, covered.coverage().covered());
+        assertEquals(List.of("rule 0", "match 0", "destination 1"), covered.coverage().uncovered().stream()
+                .map(e -> e.kind() + " " + (e.match() != null ? e.match() : e.destination() != null
+                        ? e.destination() : e.rule())).toList());
+
+        String[] plain = run("check", "--config", config.toString(), "--tests", tests.toString());
+        assertFalse(plain[1].contains("route coverage"), "coverage only when asked");
+        String[] reported = run("check", "--config", config.toString(), "--tests", tests.toString(), "--coverage");
+        assertEquals("0", reported[0]);
+        assertTrue(reported[1].contains("route coverage: 62.5% of 8 rule/match/destination entries (3 not exercised)"),
+                reported[1]);
+        assertTrue(reported[1].contains("  never exercised: destination VirtualService default/reviews rule 2"
+                + " destination 1: -> reviews subset v2 weight 25 ("), reported[1]);
+        Path json = dir.resolve("coverage.json");
+        String[] below = run("check", "--config", config.toString(), "--tests", tests.toString(), "--fail-under",
+                "70", "--coverage-json", json.toString());
+        assertEquals("1", below[0]);
+        assertEquals("meshroute: route coverage 62.50% is below the required 70% (5 of 8 rule/match/destination"
+                + " entries exercised; 3 never were)\n", below[2].replace("\r", ""));
+        assertTrue(Files.readString(json).contains("\"covered\" : 5"), Files.readString(json));
+        assertEquals("0", run("check", "--config", config.toString(), "--tests", tests.toString(), "--fail-under",
+                "62.5")[0]);
+        String[] badThreshold = run("check", "--config", config.toString(), "--tests", tests.toString(),
+                "--fail-under", "most");
+        assertEquals("2", badThreshold[0]);
+        assertEquals("meshroute: --fail-under: 'most' is not a percentage (e.g. 80 or 87.5)", badThreshold[2].trim());
+        String[] envoy = run("check", "--envoy-routes", json.toString(), "--tests", tests.toString(), "--coverage");
+        assertEquals("2", envoy[0]);
+        assertTrue(envoy[2].contains("it needs --config DIR"), envoy[2]);
+    }
+
     /** Exit code, stdout, stderr. */
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();

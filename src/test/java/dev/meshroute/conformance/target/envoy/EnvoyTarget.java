@@ -88,18 +88,27 @@ public final class EnvoyTarget implements MeshUnderTest {
         return EnvoyContainer.IMAGE.getVersionPart();
     }
 
-    /** What the reference declares (the same xDS reaches Envoy; validation is the control plane's), less route inspection. */
-    @Override
-    public Set<String> capabilities() {
-        if (unavailable != null) {
-            return Set.of();
-        }
+    /**
+     * What Envoy fed by the reference control plane declares when Docker is available: what the reference declares
+     * (the same xDS reaches Envoy; validation is the control plane's), less route inspection and the gateway.
+     */
+    public static final Set<String> DECLARED = declared();
+
+    private static Set<String> declared() {
         // route-inspection would need Envoy's admin config_dump, not read yet
         Set<String> capabilities = new java.util.HashSet<>(ReferenceTarget.CAPABILITIES);
         capabilities.remove("route-inspection");
         // the gateway scenarios need a second proxy with a router~ node id; only one Envoy runs here
         capabilities.remove("gateway");
         return Set.copyOf(capabilities);
+    }
+
+    @Override
+    public Set<String> capabilities() {
+        if (unavailable != null) {
+            return Set.of();
+        }
+        return DECLARED;
     }
 
     @Override

@@ -90,6 +90,11 @@ public final class ProxylessGrpcTarget implements MeshUnderTest {
     /** The client's own, plus what the control plane does alone: validation and analysis. */
     @Override
     public Set<String> capabilities() {
+        return declared(client);
+    }
+
+    /** What a proxyless target with {@code client} declares: the client's own, plus the control plane's checks. */
+    public static Set<String> declared(ProxylessClient client) {
         Set<String> all = new HashSet<>(client.capabilities());
         all.add("validation");
         all.add("analysis");

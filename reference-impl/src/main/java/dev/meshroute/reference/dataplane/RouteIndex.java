@@ -16,7 +16,8 @@ import java.util.Map;
  * because testing a route is free of side effects.
  *
  * <ul>
- *   <li>exact paths: a hash map from the path (lower-cased for case-insensitive routes) to positions;</li>
+ *   <li>exact paths: on the trie node of the path, taken only where the path without its query ends (no
+ *   substring per request); case-insensitive ones in a hash map from the lower-cased path;</li>
  *   <li>prefixes: a character trie walked along the request's path (a separate trie over the lower-cased path for
  *   case-insensitive routes); a route sits on the node of its prefix;</li>
  *   <li>regexes: on the trie node of their literal prefix (the characters every match must start with; none for
@@ -32,13 +33,11 @@ final class RouteIndex {
 
     private static final int[] NONE = new int[0];
 
-    private final Map<String, int[]> exact;
     private final Map<String, int[]> exactIgnoreCase;
     private final Node trie;
     private final Node trieIgnoreCase;
 
-    private RouteIndex(Map<String, int[]> exact, Map<String, int[]> exactIgnoreCase, Node trie, Node trieIgnoreCase) {
-        this.exact = exact;
+    private RouteIndex(Map<String, int[]> exactIgnoreCase, Node trie, Node trieIgnoreCase) {
         this.exactIgnoreCase = exactIgnoreCase;
         this.trie = trie;
         this.trieIgnoreCase = trieIgnoreCase;
@@ -46,15 +45,19 @@ final class RouteIndex {
 
     /** Indexes the path conditions of routes, in route order. */
     static RouteIndex create(List<StringMatcher> paths) {
-        Map<String, List<Integer>> exact = new HashMap<>();
         Map<String, List<Integer>> exactIgnoreCase = new HashMap<>();
         Builder trie = new Builder();
         Builder trieIgnoreCase = new Builder();
         for (int i = 0; i < paths.size(); i++) {
             StringMatcher p = paths.get(i);
             switch (p.kind()) {
-                case EXACT -> (p.ignoreCase() ? exactIgnoreCase : exact)
-                        .computeIfAbsent(p.ignoreCase() ? lower(p.value()) : p.value(), k -> new ArrayList<>()).add(i);
+                case EXACT -> {
+                    if (p.ignoreCase()) {
+                        exactIgnoreCase.computeIfAbsent(lower(p.value()), k -> new ArrayList<>()).add(i);
+                    } else {
+                        trie.addExact(p.value(), i);
+                    }
+                }
                 case PREFIX -> {
                     if (p.ignoreCase()) {
                         trieIgnoreCase.add(lower(p.value()), i);
@@ -68,7 +71,7 @@ final class RouteIndex {
                 default -> throw new IllegalArgumentException("not a path condition: " + p.kind());
             }
         }
-        return new RouteIndex(freeze(exact), freeze(exactIgnoreCase), trie.build(),
+        return new RouteIndex(freeze(exactIgnoreCase), trie.build(),
                 trieIgnoreCase.isEmpty() ? null : trieIgnoreCase.build());
     }
 
@@ -78,32 +81,34 @@ final class RouteIndex {
      */
     <R> int firstMatch(String path, R request, Test<R> test) {
         int best = Integer.MAX_VALUE;
-        if (!exact.isEmpty() || !exactIgnoreCase.isEmpty()) {
-            int q = path.indexOf('?');
-            String withoutQuery = q < 0 ? path : path.substring(0, q);
-            if (!exact.isEmpty()) {
-                best = scan(exact.get(withoutQuery), best, request, test);
-            }
-            if (!exactIgnoreCase.isEmpty()) {
-                best = scan(exactIgnoreCase.get(lower(withoutQuery)), best, request, test);
-            }
+        int q = path.indexOf('?');
+        int pathEnd = q < 0 ? path.length() : q;
+        if (!exactIgnoreCase.isEmpty()) {
+            best = scan(exactIgnoreCase.get(lower(path.substring(0, pathEnd))), best, request, test);
         }
-        best = walk(trie, path, best, request, test);
+        best = walk(trie, path, pathEnd, best, request, test);
         if (trieIgnoreCase != null) {
-            best = walk(trieIgnoreCase, lower(path), best, request, test);
+            best = walk(trieIgnoreCase, lower(path), -1, best, request, test);
         }
         return best == Integer.MAX_VALUE ? -1 : best;
     }
 
-    private static <R> int walk(Node root, String path, int best, R request, Test<R> test) {
+    /** Walks along {@code path}; the exact routes of the node reached after {@code exactEnd} characters count. */
+    private static <R> int walk(Node root, String path, int exactEnd, int best, R request, Test<R> test) {
         Node node = root;
         best = scan(node.routes, best, request, test);
+        if (exactEnd == 0) {
+            best = scan(node.exact, best, request, test);
+        }
         for (int i = 0, n = path.length(); i < n && node.minBelow < best; i++) {
             node = node.child(path.charAt(i));
             if (node == null) {
                 break;
             }
             best = scan(node.routes, best, request, test);
+            if (i + 1 == exactEnd) {
+                best = scan(node.exact, best, request, test);
+            }
         }
         return best;
     }
@@ -163,13 +168,16 @@ final class RouteIndex {
         final char[] keys;
         final Node[] children;
         final int[] routes;
+        /** Exact paths that end here (ascending). */
+        final int[] exact;
         /** The lowest position in this node's subtree below it: the walk stops once nothing lower can match. */
         final int minBelow;
 
-        Node(char[] keys, Node[] children, int[] routes, int minBelow) {
+        Node(char[] keys, Node[] children, int[] routes, int[] exact, int minBelow) {
             this.keys = keys;
             this.children = children;
             this.routes = routes;
+            this.exact = exact;
             this.minBelow = minBelow;
         }
 
@@ -179,38 +187,66 @@ final class RouteIndex {
         }
     }
 
+    /** The keys of one trie with their route positions; built by sorting, one node per distinct prefix. */
     private static final class Builder {
-        final java.util.TreeMap<Character, Builder> children = new java.util.TreeMap<>();
-        final List<Integer> routes = new ArrayList<>();
-        boolean empty = true;
+        private record Entry(String key, int position, boolean exact) {
+        }
+
+        private final List<Entry> entries = new ArrayList<>();
 
         void add(String key, int position) {
-            empty = false;
-            Builder b = this;
-            for (int i = 0; i < key.length(); i++) {
-                b = b.children.computeIfAbsent(key.charAt(i), c -> new Builder());
-            }
-            b.routes.add(position);
+            entries.add(new Entry(key, position, false));
+        }
+
+        void addExact(String key, int position) {
+            entries.add(new Entry(key, position, true));
         }
 
         boolean isEmpty() {
-            return empty;
+            return entries.isEmpty();
         }
 
         Node build() {
-            char[] keys = new char[children.size()];
-            Node[] nodes = new Node[children.size()];
-            int i = 0;
-            int min = Integer.MAX_VALUE;
-            for (Map.Entry<Character, Builder> e : children.entrySet()) {
-                keys[i] = e.getKey();
-                nodes[i] = e.getValue().build();
-                min = Math.min(min, Math.min(nodes[i].minBelow, nodes[i].routes.length == 0
-                        ? Integer.MAX_VALUE : nodes[i].routes[0]));
-                i++;
+            // by key, then by position: the routes of one key end up adjacent and in route order
+            entries.sort(java.util.Comparator.comparing(Entry::key).thenComparingInt(Entry::position));
+            return build(0, entries.size(), 0);
+        }
+
+        /** The node for the keys in [from, to), which share their first {@code depth} characters. */
+        private Node build(int from, int to, int depth) {
+            int i = from;
+            while (i < to && entries.get(i).key().length() == depth) {
+                i++; // keys that end here sort first
             }
-            int[] positions = routes.isEmpty() ? NONE : routes.stream().mapToInt(Integer::intValue).toArray();
-            return new Node(keys, nodes, positions, min);
+            int[] positions = entries.subList(from, i).stream().filter(e -> !e.exact()).mapToInt(Entry::position)
+                    .sorted().toArray();
+            int[] exact = entries.subList(from, i).stream().filter(Entry::exact).mapToInt(Entry::position)
+                    .sorted().toArray();
+            List<Character> keys = new ArrayList<>();
+            List<Node> children = new ArrayList<>();
+            int min = Integer.MAX_VALUE;
+            while (i < to) {
+                char c = entries.get(i).key().charAt(depth);
+                int end = i;
+                while (end < to && entries.get(end).key().charAt(depth) == c) {
+                    end++;
+                }
+                Node child = build(i, end, depth + 1);
+                keys.add(c);
+                children.add(child);
+                min = Math.min(min, Math.min(child.minBelow, Math.min(first(child.routes), first(child.exact))));
+                i = end;
+            }
+            char[] k = new char[keys.size()];
+            for (int n = 0; n < k.length; n++) {
+                k[n] = keys.get(n);
+            }
+            return new Node(k, children.toArray(new Node[0]), positions.length == 0 ? NONE : positions,
+                    exact.length == 0 ? NONE : exact, min);
+        }
+
+        private static int first(int[] positions) {
+            return positions.length == 0 ? Integer.MAX_VALUE : positions[0];
         }
     }
 }

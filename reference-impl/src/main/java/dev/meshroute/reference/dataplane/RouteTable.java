@@ -600,6 +600,12 @@ public final class RouteTable implements Router {
         if (p.kind() == StringMatcher.Kind.EXACT && mutant == Mutant.EXACT_INCLUDES_QUERY) {
             return p.matches(request.path());
         }
+        if (p.kind() == StringMatcher.Kind.EXACT && !p.ignoreCase()) {
+            // equals(pathWithoutQuery()) without the substring
+            String path = request.path();
+            int q = path.indexOf('?');
+            return (q < 0 ? path.length() : q) == p.value().length() && path.startsWith(p.value());
+        }
         return p.matches(request.pathWithoutQuery());
     }
 

@@ -68,6 +68,11 @@ public final class PushToEffect {
 
     /** Runs {@code pushes} timed pushes (after two untimed ones) against a table of {@code routes} routes. */
     public static Result run(Edit edit, int routes, int pushes) throws Exception {
+        return run(edit, routes, pushes, 2);
+    }
+
+    /** As {@link #run(Edit, int, int)}, after {@code warmup} untimed pushes. */
+    public static Result run(Edit edit, int routes, int pushes, int warmup) throws Exception {
         Path dir = Files.createTempDirectory("meshroute-push");
         Files.writeString(dir.resolve("reviews.yaml"), WORKLOADS);
         Path vs = dir.resolve(edit == Edit.BIG ? "reviews-vs.yaml" : "ratings-vs.yaml");
@@ -90,7 +95,6 @@ public final class PushToEffect {
             mesh.apply(loader.load());
             awaitServed(mesh.proxyPort(), host, "/push-0", TimeUnit.SECONDS.toNanos(60));
             double[] millis = new double[pushes];
-            int warmup = 2;
             for (int k = 1; k <= pushes + warmup; k++) {
                 String uri = "/push-" + k;
                 String yaml = virtualService(edit, routes, uri);

@@ -6,7 +6,9 @@ import dev.meshroute.reference.check.RouteCheck;
 import dev.meshroute.reference.coverage.CoverageReport;
 import dev.meshroute.reference.config.ConfigLoader;
 import dev.meshroute.reference.config.ConfigStore;
+import dev.meshroute.reference.config.DirectoryLoader;
 import dev.meshroute.reference.dataplane.RandomSource;
+import dev.meshroute.reference.mesh.ConfigWatcher;
 import dev.meshroute.reference.mesh.ReferenceMesh;
 import dev.meshroute.reference.model.Diagnostic;
 import picocli.CommandLine;
@@ -14,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * The reference mesh's command line: {@code serve} runs it, {@code validate} checks a config directory, {@code check}
@@ -220,7 +220,12 @@ public final class Main implements Runnable {
                 mesh.close();
                 stopped.countDown();
             }));
-            String fingerprint = fingerprint(dir);
+            loader = new DirectoryLoader(dir);
+            // watching starts before the first load, so that no edit in between is missed
+            ConfigWatcher watcher = ConfigWatcher.start(dir, () -> {
+                out.println("config changed; reloading");
+                apply(mesh, out);
+            }, 500);
             apply(mesh, out);
             out.printf("meshroute reference mesh: proxy on http://%s:%d, xDS (ADS) on 127.0.0.1:%d, config %s%n",
                     bind, mesh.proxyPort(), mesh.xdsPort(), dir);
@@ -229,40 +234,21 @@ public final class Main implements Runnable {
                 out.printf("ingress gateway on http://%s:%d (send the Host of a Gateway server)%n", bind,
                         mesh.ingressGatewayPort());
             }
-            while (!stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                String now = fingerprint(dir);
-                if (!now.equals(fingerprint)) {
-                    fingerprint = now;
-                    out.println("config changed; reloading");
-                    apply(mesh, out);
-                }
-            }
+            stopped.await();
+            watcher.close();
             return 0;
         }
 
+        /** Re-parses only the files that changed since the last load. */
+        private DirectoryLoader loader;
+
         private void apply(ReferenceMesh mesh, PrintWriter out) {
-            ReferenceMesh.Applied applied = mesh.apply(ConfigLoader.loadDirectory(dir));
+            ReferenceMesh.Applied applied = mesh.apply(loader.load());
             applied.diagnostics().forEach(out::println);
             out.printf("serving config version %s (%d VirtualService, %d DestinationRule, %d Gateway, %d Service,"
                     + " %d workload)%n", applied.version(), applied.config().virtualServices().size(),
                     applied.config().destinationRules().size(), applied.config().gateways().size(),
                     applied.config().services().size(), applied.config().workloads().size());
-        }
-
-        /** Names, sizes and modification times of the YAML files: cheap to poll, changes on every edit. */
-        private static String fingerprint(Path dir) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                List<String> parts = files.filter(Files::isRegularFile).sorted().map(p -> {
-                    try {
-                        return p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
-                    } catch (IOException e) {
-                        return p + ":gone";
-                    }
-                }).toList();
-                return String.join("|", parts);
-            } catch (IOException | UncheckedIOException e) {
-                return "unreadable";
-            }
         }
     }
 }

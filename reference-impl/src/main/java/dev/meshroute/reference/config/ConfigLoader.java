@@ -49,13 +49,18 @@ public final class ConfigLoader {
         }
     }
 
-    private static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
+    static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
 
     private ConfigLoader() {
     }
 
     /** Every {@code .yaml} / {@code .yml} file under {@code dir}, recursively, in path order. */
     public static LoadResult loadDirectory(Path dir) {
+        return loadDirectory(dir, ConfigLoader::loadFile);
+    }
+
+    /** As {@link #loadDirectory(Path)}, each file read by {@code loadFile} (which may reuse an earlier result). */
+    static LoadResult loadDirectory(Path dir, java.util.function.Function<Path, LoadResult> loadFile) {
         if (!Files.isDirectory(dir)) {
             return LoadResult.broken(dir.toString(), Diagnostic.error(null, new SourceLocation(dir.toString(), 0),
                     "not a directory; pass the directory that holds the YAML files"));
@@ -70,7 +75,7 @@ public final class ConfigLoader {
             return LoadResult.broken(dir.toString(), Diagnostic.error(null, new SourceLocation(dir.toString(), 0),
                     "cannot list the directory: " + e.getMessage()));
         }
-        return merge(files.stream().map(ConfigLoader::loadFile).toList());
+        return merge(files.stream().map(loadFile).toList());
     }
 
     /** The results of several loads as one, in order. */

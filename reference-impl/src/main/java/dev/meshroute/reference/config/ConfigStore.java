@@ -30,14 +30,23 @@ public final class ConfigStore {
     }
 
     private Map<String, Resource> accepted = new LinkedHashMap<>();
+    /**
+     * The findings of the last apply's resources, by identity: a reload of a directory reuses the resources of
+     * unchanged files ({@link DirectoryLoader}), and validating one depends on nothing else, so they are not
+     * validated again.
+     */
+    private Map<Resource, List<Diagnostic>> validated = new java.util.IdentityHashMap<>();
 
     /** Replaces the configuration with what {@code load} read; see the class comment for rejections. */
     public synchronized Outcome apply(ConfigLoader.LoadResult load) {
         List<Diagnostic> diagnostics = new ArrayList<>(load.diagnostics());
         Map<String, Resource> next = new LinkedHashMap<>();
         List<String> keepPrevious = new ArrayList<>(load.rejected());
+        Map<Resource, List<Diagnostic>> validatedNow = new java.util.IdentityHashMap<>();
         for (Resource r : load.resources()) {
-            List<Diagnostic> problems = Validator.validate(r);
+            List<Diagnostic> earlier = validated.get(r);
+            List<Diagnostic> problems = earlier != null ? earlier : Validator.validate(r);
+            validatedNow.put(r, problems);
             diagnostics.addAll(problems);
             if (problems.stream().anyMatch(Diagnostic::isError)) {
                 keepPrevious.add(r.key());
@@ -63,6 +72,7 @@ public final class ConfigStore {
             }
         }
         accepted = next;
+        validated = validatedNow;
         MeshConfig config = MeshConfig.of(next.values());
         diagnostics.addAll(Analyzer.analyze(config));
         return new Outcome(config, diagnostics);

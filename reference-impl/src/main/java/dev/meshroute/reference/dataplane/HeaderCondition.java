@@ -3,8 +3,6 @@ package dev.meshroute.reference.dataplane;
 import dev.meshroute.reference.mutants.Mutant;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 
@@ -84,15 +82,18 @@ record HeaderCondition(String name, StringMatcher matcher, Boolean present, bool
     /** Every value of the header, in order, joined with ","; null when absent. */
     private String joined(HttpRequestHead request) {
         // the proxy lower-cases request header names, and so is the matcher's name
-        List<String> values = new ArrayList<>(1);
+        // no allocation unless the header is repeated (the common case is on the hot path of every request)
+        String first = null;
+        StringBuilder joined = null;
         for (Map.Entry<String, String> header : request.headers()) {
             if (header.getKey().equals(name)) {
-                values.add(header.getValue());
+                if (first == null) {
+                    first = header.getValue();
+                } else if (mutant != Mutant.FIRST_VALUE_ONLY_FOR_REPEATED_HEADERS) {
+                    joined = (joined == null ? new StringBuilder(first) : joined).append(',').append(header.getValue());
+                }
             }
         }
-        if (values.isEmpty()) {
-            return null;
-        }
-        return mutant == Mutant.FIRST_VALUE_ONLY_FOR_REPEATED_HEADERS ? values.get(0) : String.join(",", values);
+        return joined != null ? joined.toString() : first;
     }
 }

@@ -40,6 +40,26 @@ record QueryCondition(String name, StringMatcher matcher, Mutant mutant) {
     }
 
     static String firstValue(String query, String key) {
+        if (key.isEmpty()) {
+            return firstValueSplit(query, key); // split's dropping of trailing empty pairs matters only here
+        }
+        // scans in place: String.split would allocate every pair of every request
+        int start = 0;
+        int n = query.length();
+        while (start < n) {
+            int amp = query.indexOf('&', start);
+            int end = amp < 0 ? n : amp;
+            int eq = query.indexOf('=', start);
+            int keyEnd = eq < 0 || eq > end ? end : eq;
+            if (keyEnd - start == key.length() && query.startsWith(key, start)) {
+                return keyEnd == end ? "" : query.substring(keyEnd + 1, end);
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    private static String firstValueSplit(String query, String key) {
         if (query.isEmpty()) {
             return null;
         }

@@ -23,7 +23,6 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -140,12 +139,14 @@ public final class RouteTable implements Router {
      * {@code require_tls} (ALL or EXTERNAL_ONLY) is set.
      */
     private record CompiledHost(String name, List<String> domains, List<CompiledRoute> routes,
-                                boolean attemptCountHeader, boolean requireTls) {
+                                boolean attemptCountHeader, boolean requireTls, RouteIndex index,
+                                RouteIndex.Test<HttpRequestHead> test) {
     }
 
     private final Map<String, CompiledHost> exactDomains = new HashMap<>();
-    private final List<Map.Entry<String, CompiledHost>> suffixDomains = new ArrayList<>();
-    private final List<Map.Entry<String, CompiledHost>> prefixDomains = new ArrayList<>();
+    /** Wildcard domains by the length of their fixed part, longest first (one hash lookup per length). */
+    private final WildcardDomains<CompiledHost> suffixDomains = new WildcardDomains<>();
+    private final WildcardDomains<CompiledHost> prefixDomains = new WildcardDomains<>();
     private CompiledHost anyDomain;
     private final boolean ignorePort;
     private final Map<String, List<Endpoint>> clusters;
@@ -176,19 +177,14 @@ public final class RouteTable implements Router {
                 if (d.equals("*")) {
                     anyDomain = host;
                 } else if (d.startsWith("*")) {
-                    suffixDomains.add(Map.entry(d.substring(1), host));
+                    suffixDomains.put(d.substring(1), host);
                 } else if (d.endsWith("*")) {
-                    prefixDomains.add(Map.entry(d.substring(0, d.length() - 1), host));
+                    prefixDomains.put(d.substring(0, d.length() - 1), host);
                 } else {
                     exactDomains.put(d, host);
                 }
             }
         }
-        // Longest wildcard first, as Envoy does.
-        suffixDomains.sort(Comparator.comparingInt((Map.Entry<String, CompiledHost> e) -> e.getKey().length())
-                .reversed());
-        prefixDomains.sort(Comparator.comparingInt((Map.Entry<String, CompiledHost> e) -> e.getKey().length())
-                .reversed());
     }
 
     /**
@@ -257,13 +253,18 @@ public final class RouteTable implements Router {
         return List.copyOf(out);
     }
 
-    private static CompiledHost compileHost(VirtualHost vh, Mutant mutant) {
-        List<CompiledRoute> routes = new ArrayList<>();
+    private CompiledHost compileHost(VirtualHost vh, Mutant mutant) {
+        List<CompiledRoute> compiled = new ArrayList<>();
         for (Route r : vh.getRoutesList()) {
-            routes.add(compileRoute(vh, r, mutant));
+            compiled.add(compileRoute(vh, r, mutant));
         }
-        return new CompiledHost(vh.getName(), vh.getDomainsList(), List.copyOf(routes),
-                vh.getIncludeRequestAttemptCount(), vh.getRequireTls() != VirtualHost.TlsRequirementType.NONE);
+        List<CompiledRoute> routes = List.copyOf(compiled);
+        // the mutants change what a match is, so they keep the plain scan of every route
+        RouteIndex index = mutant == Mutant.NONE ? RouteIndex.create(routes.stream().map(CompiledRoute::path).toList())
+                : null;
+        return new CompiledHost(vh.getName(), vh.getDomainsList(), routes,
+                vh.getIncludeRequestAttemptCount(), vh.getRequireTls() != VirtualHost.TlsRequirementType.NONE,
+                index, (position, request) -> matches(routes.get(position), request));
     }
 
     private static CompiledRoute compileRoute(VirtualHost vh, Route r, Mutant mutant) {
@@ -488,14 +489,42 @@ public final class RouteTable implements Router {
         return RouteDecision.LocalReply.noRoute();
     }
 
-    /** Envoy: routes are tried in order and the first that matches is used. */
+    /**
+     * The position (0-based) in its virtual host of the route a request matches, -1 when no virtual host or route
+     * matches (a virtual host that requires TLS matches no plain-text request); decides nothing else.
+     */
+    public int matchPosition(HttpRequestHead request) {
+        return matchPosition(request, false);
+    }
+
+    /** As {@link #matchPosition(HttpRequestHead)}, testing every route in order when {@code linear} (a test oracle). */
+    int matchPosition(HttpRequestHead request, boolean linear) {
+        CompiledHost host = findVirtualHost(request.authority());
+        if (host == null || host.requireTls() && !"https".equals(request.scheme())) {
+            return -1;
+        }
+        return linear ? linearPosition(host, request) : firstPosition(host, request);
+    }
+
+    /** Envoy: routes are tried in order and the first that matches is used (the index finds the same one). */
     private CompiledRoute firstMatch(CompiledHost host, HttpRequestHead request) {
-        for (CompiledRoute route : host.routes()) {
-            if (matches(route, request)) {
-                return route;
+        int position = firstPosition(host, request);
+        return position < 0 ? null : host.routes().get(position);
+    }
+
+    private int firstPosition(CompiledHost host, HttpRequestHead request) {
+        return host.index() != null ? host.index().firstMatch(request.path(), request, host.test())
+                : linearPosition(host, request);
+    }
+
+    private int linearPosition(CompiledHost host, HttpRequestHead request) {
+        List<CompiledRoute> routes = host.routes();
+        for (int i = 0; i < routes.size(); i++) {
+            if (matches(routes.get(i), request)) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     private CompiledRoute lastMatch(CompiledHost host, HttpRequestHead request) {
@@ -529,18 +558,12 @@ public final class RouteTable implements Router {
         if (exact != null) {
             return exact;
         }
-        for (Map.Entry<String, CompiledHost> e : suffixDomains) {
-            // the wildcard needs at least one character before the suffix
-            if (host.length() > e.getKey().length() && host.endsWith(e.getKey())) {
-                return e.getValue();
-            }
+        // the longest wildcard first, as Envoy does; the wildcard stands for at least one character
+        CompiledHost wildcard = suffixDomains.longestSuffixOf(host);
+        if (wildcard == null) {
+            wildcard = prefixDomains.longestPrefixOf(host);
         }
-        for (Map.Entry<String, CompiledHost> e : prefixDomains) {
-            if (host.length() > e.getKey().length() && host.startsWith(e.getKey())) {
-                return e.getValue();
-            }
-        }
-        return anyDomain;
+        return wildcard != null ? wildcard : anyDomain;
     }
 
     private boolean matches(CompiledRoute route, HttpRequestHead request) {
@@ -587,6 +610,12 @@ public final class RouteTable implements Router {
         }
         if (p.kind() == StringMatcher.Kind.EXACT && mutant == Mutant.EXACT_INCLUDES_QUERY) {
             return p.matches(request.path());
+        }
+        if (p.kind() == StringMatcher.Kind.EXACT && !p.ignoreCase()) {
+            // equals(pathWithoutQuery()) without the substring
+            String path = request.path();
+            int q = path.indexOf('?');
+            return (q < 0 ? path.length() : q) == p.value().length() && path.startsWith(p.value());
         }
         return p.matches(request.pathWithoutQuery());
     }

@@ -1,0 +1,138 @@
+package dev.meshroute.reference.mesh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Watches a config directory (and its subdirectories) and calls a reload when a file in it changes. The
+ * platform's file events (inotify on Linux) wake it at once; where the JDK only polls (its WatchService on macOS
+ * polls every few seconds), a fingerprint of names, sizes and modification times is also compared every
+ * {@code pollMillis}. A burst of events (an editor's truncate, write, rename) is waited out for a short quiet
+ * period, so one edit is one reload.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+
+    /** How long the directory must stay quiet after an event before the reload. */
+    static final long QUIET_MILLIS = 5;
+    /** Events of one edit are not waited for longer than this. */
+    static final long MAX_SETTLE_MILLIS = 100;
+
+    private final Path dir;
+    private final Runnable reload;
+    private final long pollMillis;
+    private final WatchService events;
+    private final Thread thread;
+    private volatile boolean closed;
+    private String fingerprint;
+
+    private ConfigWatcher(Path dir, Runnable reload, long pollMillis) throws IOException {
+        this.dir = dir;
+        this.reload = reload;
+        this.pollMillis = pollMillis;
+        this.events = FileSystems.getDefault().newWatchService();
+        this.fingerprint = fingerprint(dir);
+        registerDirectories();
+        this.thread = new Thread(this::run, "meshroute-config-watcher");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts watching {@code dir}; {@code reload} runs on the watcher's thread after each change (not for the
+     * files as they are now: the caller loads those first).
+     */
+    public static ConfigWatcher start(Path dir, Runnable reload, long pollMillis) {
+        try {
+            ConfigWatcher w = new ConfigWatcher(dir, reload, pollMillis);
+            w.thread.start();
+            return w;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                WatchKey key = events.poll(pollMillis, TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    drain(key);
+                    settle();
+                }
+                String now = fingerprint(dir);
+                // an event counts even when the fingerprint did not change (two edits within a millisecond)
+                if (key != null || !now.equals(fingerprint)) {
+                    fingerprint = now;
+                    registerDirectories(); // a new subdirectory is watched from now on
+                    reload.run();
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed
+        }
+    }
+
+    /** Waits until no event arrived for {@link #QUIET_MILLIS}, at most {@link #MAX_SETTLE_MILLIS}. */
+    private void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MILLIS);
+        while (System.nanoTime() < deadline) {
+            WatchKey more = events.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+            if (more == null) {
+                return;
+            }
+            drain(more);
+        }
+    }
+
+    private static void drain(WatchKey key) {
+        key.pollEvents();
+        key.reset();
+    }
+
+    private void registerDirectories() {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.filter(Files::isDirectory).toList()) {
+                p.register(events, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
+        } catch (IOException | UncheckedIOException | ClosedWatchServiceException e) {
+            // the poll still sees changes
+        }
+    }
+
+    /** Names, sizes and modification times of the files: changes on every edit. */
+    static String fingerprint(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<String> parts = files.filter(Files::isRegularFile).sorted().map(p -> {
+                try {
+                    return p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+                } catch (IOException e) {
+                    return p + ":gone";
+                }
+            }).toList();
+            return String.join("|", parts);
+        } catch (IOException | UncheckedIOException e) {
+            return "unreadable";
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            events.close();
+        } catch (IOException e) {
+            // nothing to release
+        }
+        thread.interrupt();
+    }
+}

@@ -195,8 +195,15 @@ public final class Main implements Runnable {
                 description = "the control plane's ADS port (default ${DEFAULT-VALUE}; 0: any free port)")
         int xdsPort;
 
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on")
+        @Option(names = {"--bind-address", "--bind"}, defaultValue = "127.0.0.1", description = "address the proxy"
+                + " and the ingress gateway listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0: every"
+                + " interface)")
         String bind;
+
+        @Option(names = "--xds-bind-address", defaultValue = "127.0.0.1", description = "address the control plane"
+                + " serves ADS on (default ${DEFAULT-VALUE}; another one lets proxies on other machines or containers"
+                + " connect). The pods always listen on 127.0.0.1: only this process's proxies reach them.")
+        String xdsBind;
 
         @Option(names = "--gateway-port", defaultValue = "-1", description = "also run the ingress gateway (the"
                 + " proxy Gateways with selector istio: ingressgateway configure; their port-80 servers) on this"
@@ -211,7 +218,7 @@ public final class Main implements Runnable {
                 return 2;
             }
             ReferenceMesh mesh = new ReferenceMesh(new InetSocketAddress(bind, port),
-                    new InetSocketAddress("127.0.0.1", xdsPort), RandomSource.THREAD_LOCAL);
+                    new InetSocketAddress(xdsBind, xdsPort), RandomSource.THREAD_LOCAL);
             if (gatewayPort >= 0) {
                 mesh.startIngressGateway(new InetSocketAddress(bind, gatewayPort), RandomSource.THREAD_LOCAL);
             }
@@ -227,8 +234,8 @@ public final class Main implements Runnable {
                 apply(mesh, out);
             }, 500);
             apply(mesh, out);
-            out.printf("meshroute reference mesh: proxy on http://%s:%d, xDS (ADS) on 127.0.0.1:%d, config %s%n",
-                    bind, mesh.proxyPort(), mesh.xdsPort(), dir);
+            out.printf("meshroute reference mesh: proxy on http://%s:%d, xDS (ADS) on %s:%d, config %s%n",
+                    bind, mesh.proxyPort(), xdsBind, mesh.xdsPort(), dir);
             out.printf("try: curl -s -H 'Host: my-app' http://%s:%d/%n", bind, mesh.proxyPort());
             if (gatewayPort >= 0) {
                 out.printf("ingress gateway on http://%s:%d (send the Host of a Gateway server)%n", bind,

@@ -50,6 +50,16 @@ public final class ConfigLoader {
     }
 
     static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
+    /**
+     * The longest line read. SnakeYAML scans a token with a look-ahead that copies its buffer every 1,024
+     * characters, so one line costs time quadratic in its length (a 1 MiB line took 10 to 18 s, measured on
+     * 2 cores); 64 KiB lines take milliseconds. A long value fits a block scalar ({@code |}) over several lines.
+     */
+    static final int MAX_LINE_CHARS = 64 * 1024;
+    /** SnakeYAML's default limits, named so the messages can say them. */
+    private static final int MAX_ALIASES = 50;
+    private static final int MAX_NESTING = 50;
+    private static final int MAX_DOCUMENT_CODE_POINTS = 3 * 1024 * 1024;
 
     private ConfigLoader() {
     }
@@ -98,7 +108,7 @@ public final class ConfigLoader {
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 return LoadResult.broken(name, Diagnostic.error(null, new SourceLocation(name, 0),
-                        "file is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB; split it"));
+                        "file is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB; split it into smaller files"));
             }
             return loadText(name, Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -113,12 +123,24 @@ public final class ConfigLoader {
         List<Resource> resources = new ArrayList<>();
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true); // duplicates are reported by the parser with their line
-        options.setMaxAliasesForCollections(50);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_NESTING);
+        options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+        int longLine = longLine(text);
+        if (longLine > 0) {
+            return LoadResult.broken(name, Diagnostic.error(null, new SourceLocation(name, longLine),
+                    "line is longer than " + MAX_LINE_CHARS + " characters; break the value over several lines"
+                            + " (a block scalar, |) or move it out of the file; the file was not read"));
+        }
         org.yaml.snakeyaml.Yaml snake = new org.yaml.snakeyaml.Yaml(new SafeConstructor(options));
         ResourceParser parser = new ResourceParser(name, diagnostics);
         boolean broken = false;
+        int nextDocumentLine = 1;
         try (Reader reader = new StringReader(text)) {
             for (Node document : snake.composeAll(reader)) {
+                if (document != null) {
+                    nextDocumentLine = document.getEndMark().getLine() + 1;
+                }
                 if (document == null || Yaml.isNull(document)) {
                     continue;
                 }
@@ -130,15 +152,58 @@ public final class ConfigLoader {
         } catch (MarkedYAMLException e) {
             broken = true;
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            int line = mark == null ? 0 : mark.getLine() + 1;
+            int line = mark == null ? nextDocumentLine : mark.getLine() + 1;
             diagnostics.add(Diagnostic.error(null, new SourceLocation(name, line),
                     "malformed YAML: " + oneLine(e) + "; documents after this point in the file were not read"));
-        } catch (YAMLException | IOException e) {
+        } catch (org.yaml.snakeyaml.reader.ReaderException e) {
             broken = true;
-            diagnostics.add(Diagnostic.error(null, new SourceLocation(name, 0),
-                    "malformed YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            int at = Math.min(Math.max(e.getPosition(), 0), text.length());
+            int line = 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+            diagnostics.add(Diagnostic.error(null, new SourceLocation(name, line), "malformed YAML: character U+"
+                    + String.format("%04X", e.getCodePoint()) + " is not allowed in YAML, not even in quotes;"
+                    + " remove it or write it as an escape (\\u" + String.format("%04X", e.getCodePoint())
+                    + ") in a double-quoted string; documents after this point in the file were not read"));
+        } catch (YAMLException | IOException e) {
+            // SnakeYAML's limits carry no position: name the first line of the document being read
+            broken = true;
+            diagnostics.add(Diagnostic.error(null, new SourceLocation(name, nextDocumentLine),
+                    "malformed YAML: " + limitMessage(e) + "; documents after this point in the file were not read"));
         }
         return new LoadResult(resources, diagnostics, parser.rejected(), broken ? List.of(name) : List.of());
+    }
+
+    /** The 1-based number of the first line longer than {@link #MAX_LINE_CHARS}, or 0. */
+    private static int longLine(String text) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    return line;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** SnakeYAML's own words for its limits are terse; say what was hit and what to do. */
+    private static String limitMessage(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("").trim();
+        if (message.startsWith("Nesting Depth exceeded")) {
+            return "a document nests lists and mappings deeper than " + MAX_NESTING + " levels; flatten it";
+        }
+        if (message.startsWith("Number of aliases")) {
+            return "more than " + MAX_ALIASES + " aliases (*name) to lists or mappings in one document, refused as"
+                    + " a possible alias bomb; write the values out";
+        }
+        if (message.contains("exceeds the limit") && message.contains("code points")) {
+            return "a document is longer than " + MAX_DOCUMENT_CODE_POINTS + " characters; split it into smaller"
+                    + " documents";
+        }
+        return message;
     }
 
     private static String oneLine(MarkedYAMLException e) {

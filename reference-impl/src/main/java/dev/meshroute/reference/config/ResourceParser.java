@@ -70,6 +70,14 @@ final class ResourceParser {
             "subjectAltNames", "verifyCertificateSpki", "verifyCertificateHash", "minProtocolVersion",
             "maxProtocolVersion", "cipherSuites");
 
+    /** Istio's networking kinds the reference reads ... */
+    private static final List<String> ISTIO_KINDS_READ = List.of("VirtualService", "DestinationRule", "Gateway");
+    /** ... and those it does not (they are skipped with a warning). */
+    private static final List<String> ISTIO_KINDS_NOT_READ = List.of("ServiceEntry", "Sidecar", "EnvoyFilter",
+            "WorkloadEntry", "WorkloadGroup", "ProxyConfig");
+    private static final List<String> ISTIO_KINDS = java.util.stream.Stream.concat(ISTIO_KINDS_READ.stream(),
+            ISTIO_KINDS_NOT_READ.stream()).toList();
+
     private final String file;
     private final List<Diagnostic> diagnostics;
     private final List<String> rejected = new ArrayList<>();
@@ -116,8 +124,14 @@ final class ResourceParser {
             case "Pod" -> apiVersion(apiVersion, "v1", at)
                     ? new Workload("Pod", meta, at, meta.labels(), 1) : null;
             default -> {
-                diagnostics.add(Diagnostic.warning(resource, at, "kind " + kind + " (" + apiVersion
-                        + ") is not read by the meshroute reference; ignored"));
+                if (apiVersion.startsWith(ISTIO_GROUP) && !ISTIO_KINDS_NOT_READ.contains(kind)) {
+                    // Kubernetes refuses a kind its API group does not have; a typo must not pass as "ignored"
+                    error(at, "kind " + kind + " does not exist in " + ISTIO_GROUP.substring(0, ISTIO_GROUP.length() - 1)
+                            + Yaml.suggestion(kind, ISTIO_KINDS));
+                } else {
+                    diagnostics.add(Diagnostic.warning(resource, at, "kind " + kind + " (" + apiVersion
+                            + ") is not read by the meshroute reference; ignored"));
+                }
                 yield null;
             }
         };
@@ -441,7 +455,9 @@ final class ResourceParser {
             body = yaml.string(b.get("string"), path + ".body.string");
         }
         if (status == null) {
-            error(yaml.at(node), path + ".status is required");
+            if (f.get("status") == null) {
+                error(yaml.at(node), path + ".status is required");
+            }
             return null;
         }
         return new HttpDirectResponse(status, body, yaml.at(node));
@@ -592,7 +608,9 @@ final class ResourceParser {
             Map<String, Node> pf = yaml.entries(nodes.get(i), path);
             Integer port = yaml.integer(pf.get("port"), path + ".port");
             if (port == null) {
-                error(yaml.at(nodes.get(i)), path + ".port is required");
+                if (pf.get("port") == null) {
+                    error(yaml.at(nodes.get(i)), path + ".port is required");
+                }
                 continue;
             }
             String name = yaml.string(pf.get("name"), path + ".name");

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,41 @@ final class LocalReplies {
     /** A request the decoder could not parse; DPE is Envoy's flag for a downstream protocol error. */
     static FullHttpResponse badRequest() {
         return of(400, "Bad Request", "DPE");
+    }
+
+    /**
+     * Envoy's HTTP/1 codec errors (source/common/http/http1/codec_impl.cc {@code sendProtocolError}): the status,
+     * the status text as body, flag DPE (downstream protocol error); the connection then closes.
+     */
+    static FullHttpResponse headersTooLarge() {
+        return of(431, "Request Header Fields Too Large", "DPE");
+    }
+
+    /** A transfer coding other than chunked (Envoy: http1.invalid_transfer_encoding). */
+    static FullHttpResponse transferCodingNotImplemented() {
+        return of(501, "Not Implemented", "DPE");
+    }
+
+    /** The request's headers did not arrive in time (Envoy's request_headers_timeout; details request_header_timeout). */
+    static FullHttpResponse requestHeaderTimeout() {
+        FullHttpResponse response = of(408, "request header timeout", null);
+        HttpUtil.setKeepAlive(response, false);
+        return response;
+    }
+
+    /** The local reply for a request the decoder or {@link RequestAssembler} failed. */
+    static FullHttpResponse forDecoderFailure(Throwable cause) {
+        if (cause instanceof RequestAssembler.Refused refused) {
+            return refused.reply();
+        }
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpContentException) {
+            return payloadTooLarge();
+        }
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException
+                || cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            return headersTooLarge(); // Envoy counts the URL in the header bytes too
+        }
+        return badRequest();
     }
 
     static FullHttpResponse payloadTooLarge() {

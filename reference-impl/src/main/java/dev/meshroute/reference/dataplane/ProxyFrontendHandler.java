@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpContentException;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -107,8 +106,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            boolean tooLarge = request.decoderResult().cause() instanceof TooLongHttpContentException;
-            respond(ctx, tooLarge ? LocalReplies.payloadTooLarge() : LocalReplies.badRequest());
+            respond(ctx, LocalReplies.forDecoderFailure(request.decoderResult().cause()));
             return;
         }
         RouteDecision decision = router.get().route(head(request, ctx.channel().remoteAddress()));

@@ -33,6 +33,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private final InetSocketAddress bindAddress;
     private final Supplier<Router> router;
+    private final RequestLimits limits;
     private final UpstreamPool upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_BODY_BYTES);
     private EventLoopGroup group;
     private Channel serverChannel;
@@ -44,8 +45,14 @@ public final class ProxyServer implements AutoCloseable {
 
     /** A proxy that will listen on {@code bindAddress}; port 0 picks an ephemeral port. */
     public ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router) {
+        this(bindAddress, router, RequestLimits.DEFAULTS);
+    }
+
+    /** As {@link #ProxyServer(InetSocketAddress, Supplier)}, with other limits on request heads. */
+    public ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router, RequestLimits limits) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.router = Objects.requireNonNull(router, "router");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -68,11 +75,15 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        RequestHeadTimer headTimer = new RequestHeadTimer(limits.requestHeadersTimeout().toMillis());
                         ch.pipeline().addLast(
+                                headTimer.bytes(),
+                                // Envoy counts the URL within max_request_headers_kb: a request line may be as long
                                 new HttpServerCodec(new HttpDecoderConfig()
-                                        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                                        .setMaxHeaderSize(MAX_HEADER_SIZE)),
-                                new RequestAssembler(MAX_BODY_BYTES),
+                                        .setMaxInitialLineLength(limits.decoderHeaderBytes())
+                                        .setMaxHeaderSize(limits.decoderHeaderBytes())),
+                                headTimer.heads(),
+                                new RequestAssembler(MAX_BODY_BYTES, limits),
                                 new ProxyFrontendHandler(router, upstreams));
                     }
                 })

@@ -31,16 +31,70 @@ import java.util.List;
 final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
 
     private final int maxBodyBytes;
+    private final RequestLimits limits;
     private HttpRequest head;
     private CompositeByteBuf body;
 
     RequestAssembler(int maxBodyBytes) {
+        this(maxBodyBytes, RequestLimits.DEFAULTS);
+    }
+
+    RequestAssembler(int maxBodyBytes, RequestLimits limits) {
         super(HttpObject.class);
         this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
+    }
+
+    /** A request head the proxy refuses before routing, with the local reply Envoy gives it. */
+    static final class Refused extends RuntimeException {
+        private final transient java.util.function.Supplier<io.netty.handler.codec.http.FullHttpResponse> reply;
+
+        Refused(String message, java.util.function.Supplier<io.netty.handler.codec.http.FullHttpResponse> reply) {
+            super(message, null, false, false);
+            this.reply = reply;
+        }
+
+        io.netty.handler.codec.http.FullHttpResponse reply() {
+            return reply.get();
+        }
+    }
+
+    /**
+     * Envoy's HTTP/1 codec checks on a head (source/common/http/http1/codec_impl.cc): a transfer coding other than
+     * exactly {@code chunked} is 501 (http1.invalid_transfer_encoding), Content-Length with Transfer-Encoding 400
+     * (http1.content_length_and_chunked_not_allowed), too many headers or too many header bytes 431
+     * (http1.too_many_headers, http1.headers_too_large). Null when the head passes.
+     */
+    private Refused refuse(HttpRequest request) {
+        List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!codings.isEmpty() && !(codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked"))) {
+            return new Refused("transfer coding " + codings, LocalReplies::transferCodingNotImplemented);
+        }
+        if (!codings.isEmpty() && request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return new Refused("content-length with transfer-encoding", LocalReplies::badRequest);
+        }
+        if (request.headers().size() > limits.maxHeadersCount()) {
+            return new Refused(request.headers().size() + " headers", LocalReplies::headersTooLarge);
+        }
+        long bytes = request.uri().length();
+        for (java.util.Map.Entry<String, String> header : request.headers()) {
+            bytes += header.getKey().length() + header.getValue().length();
+        }
+        if (bytes > limits.maxHeaderBytes()) {
+            return new Refused(bytes + " header bytes", LocalReplies::headersTooLarge);
+        }
+        return null;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
+        if (msg instanceof HttpRequest request) {
+            Refused refused = refuse(request);
+            if (refused != null) {
+                out.add(failed(refused));
+                return;
+            }
+        }
         if (msg.decoderResult().isFailure()) {
             out.add(failed(msg.decoderResult().cause()));
             return;

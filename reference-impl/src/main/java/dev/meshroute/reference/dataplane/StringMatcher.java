@@ -27,6 +27,11 @@ record StringMatcher(Kind kind, String value, boolean ignoreCase, Pattern regex,
     }
 
     static StringMatcher regex(String regex, Mutant mutant) {
+        String tooLarge = dev.meshroute.reference.regex.RegexLimits.problem(regex);
+        if (tooLarge != null) {
+            // Envoy rejects the whole route configuration (a NACK) rather than compile such a regex
+            throw new XdsRejection("regex \"" + regex + "\" is refused: " + tooLarge);
+        }
         try {
             int flags = mutant == Mutant.REGEX_CASE_INSENSITIVE ? Pattern.CASE_INSENSITIVE : 0;
             return new StringMatcher(Kind.REGEX, regex, false, Pattern.compile(regex, flags),

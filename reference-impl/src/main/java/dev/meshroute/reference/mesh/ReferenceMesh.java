@@ -68,6 +68,8 @@ public final class ReferenceMesh implements AutoCloseable {
     });
     private volatile Router router = request -> RouteDecision.LocalReply.noRoute();
     private final XdsTranslator.Options translation;
+    /** Where the mesh's own proxies reach the control plane: its bind address, or loopback for a wildcard one. */
+    private final String xdsHost;
     private volatile UnaryOperator<XdsResources> xdsDecorator = UnaryOperator.identity();
     /** Told which route decided each request, by the sidecar's and the gateway's route tables (route coverage). */
     private volatile RouteObserver routeObserver = RouteObserver.NONE;
@@ -99,7 +101,9 @@ public final class ReferenceMesh implements AutoCloseable {
             throw new IllegalStateException("the proxy cannot listen on " + proxyBind.getHostString() + ":"
                     + proxyBind.getPort() + cause + "; is another process using it? choose another --port", e);
         }
-        ads = new AdsClient("127.0.0.1", controlPlane.port(), NODE_ID, CAPTURED_PORT, random,
+        xdsHost = xdsBind.getAddress() == null || xdsBind.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : xdsBind.getAddress().getHostAddress();
+        ads = new AdsClient(xdsHost, controlPlane.port(), NODE_ID, CAPTURED_PORT, random,
                 table -> router = table.observe(routeObserver), translation.mutant()).start();
     }
 
@@ -128,7 +132,7 @@ public final class ReferenceMesh implements AutoCloseable {
                     + bind.getPort() + cause + "; is another process using it? choose another port", e);
         }
         gatewayProxy = server;
-        gatewayAds = new AdsClient("127.0.0.1", controlPlane.port(), GATEWAY_NODE_ID, GATEWAY_PORT, random,
+        gatewayAds = new AdsClient(xdsHost, controlPlane.port(), GATEWAY_NODE_ID, GATEWAY_PORT, random,
                 table -> gatewayRouter = table.observe(routeObserver), translation.mutant()).start();
         return server.port();
     }

@@ -471,6 +471,9 @@ public final class Validator {
         } else if (regex.length() > MAX_REGEX_LENGTH) {
             out.add(Diagnostic.error(resource, at, path + ": regex is " + regex.length()
                     + " characters long; Istio allows at most " + MAX_REGEX_LENGTH));
+        } else if (dev.meshroute.reference.regex.RegexLimits.problem(regex) != null) {
+            out.add(Diagnostic.error(resource, at, path + ": \"" + regex + "\" is refused: "
+                    + dev.meshroute.reference.regex.RegexLimits.problem(regex)));
         } else {
             try {
                 Pattern.compile(regex);

@@ -270,10 +270,11 @@ class ProxyServerTest {
     }
 
     @Test
-    void oversizedHeaders_return400AndClose() throws Exception {
+    void oversizedHeaders_return431AndClose() throws Exception {
+        // Envoy: http1.headers_too_large -> 431 (see HttpRobustnessTest)
         String response = raw("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n");
 
-        assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+        assertTrue(response.startsWith("HTTP/1.1 431 "), response);
         assertEquals(0, podA.requestCount());
     }
 

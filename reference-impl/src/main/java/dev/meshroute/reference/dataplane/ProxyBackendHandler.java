@@ -23,10 +23,47 @@ import java.util.logging.Logger;
  * response, the upstream's or a 503 local reply if the connection fails first: UF when the request could not be
  * sent, UC when the connection ended after it was sent.
  *
- * <p>It sits at the end of the upstream pipeline only for the exchange, then returns the connection to the pool
- * when both sides allow keep-alive.
+ * <p>Every pooled connection ends in one {@link Slot}, which passes the connection's events to the exchange it
+ * carries, if any; the exchange returns the connection to the pool when both sides allow keep-alive. (A handler
+ * added and removed per exchange would cost two pipeline changes per request.)
  */
-final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
+final class ProxyBackendHandler {
+
+    /** The last handler of every upstream connection: the exchange in progress on it, or none while idle. */
+    static final class Slot extends ChannelInboundHandlerAdapter {
+        private ProxyBackendHandler exchange;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ProxyBackendHandler current = exchange;
+            if (current == null) {
+                // a response nobody asked for: the connection is out of step, so it is not reused
+                io.netty.util.ReferenceCountUtil.release(msg);
+                ctx.channel().close();
+                return;
+            }
+            current.channelRead(ctx, msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ProxyBackendHandler current = exchange;
+            if (current != null) {
+                current.fail(ctx.channel(), new ClosedChannelException());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ProxyBackendHandler current = exchange;
+            if (current != null) {
+                current.fail(ctx.channel(), cause);
+            } else {
+                LOG.log(Level.FINE, "idle upstream connection failed", cause);
+                ctx.channel().close();
+            }
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(ProxyBackendHandler.class.getName());
 
@@ -34,6 +71,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
     private final InetSocketAddress endpoint;
     private final boolean requestAllowsReuse;
     private final Consumer<FullHttpResponse> reply;
+    private Slot slot;
     private boolean finished;
     private boolean written;
 
@@ -99,7 +137,14 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ProxyBackendHandler handler = new ProxyBackendHandler(pool, endpoint, requestAllowsReuse, reply);
-            upstream.pipeline().addLast(handler);
+            Slot slot = upstream.pipeline().get(Slot.class);
+            if (slot == null) { // closed since it was pooled, and its pipeline already torn down
+                request.release();
+                handler.fail(upstream, new ClosedChannelException());
+                return;
+            }
+            handler.slot = slot;
+            slot.exchange = handler;
             // A pooled connection can close between acquire and write, before this handler could see it close.
             upstream.writeAndFlush(request).addListener((ChannelFuture write) -> {
                 if (write.isSuccess()) {
@@ -111,8 +156,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    private void channelRead(ChannelHandlerContext ctx, Object msg) {
         FullHttpResponse response = (FullHttpResponse) msg;
         if (response.decoderResult().isFailure()) {
             response.release();
@@ -120,7 +164,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
-        ctx.pipeline().remove(this);
+        detach();
         if (requestAllowsReuse && HttpUtil.isKeepAlive(response)) {
             pool.release(ctx.channel(), endpoint);
         } else {
@@ -129,14 +173,10 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
         reply.accept(response);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        fail(ctx.channel(), new ClosedChannelException());
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx.channel(), cause);
+    private void detach() {
+        if (slot != null && slot.exchange == this) {
+            slot.exchange = null;
+        }
     }
 
     private void fail(Channel upstream, Throwable cause) {
@@ -144,6 +184,7 @@ final class ProxyBackendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
+        detach();
         upstream.close();
         LOG.log(Level.FINE, "upstream " + endpoint + " failed before a response", cause);
         // once the request went out, Envoy calls it a connection termination (UC), before that a failure (UF)

@@ -65,6 +65,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         waiting.add((FullHttpRequest) msg);
+        if (busy) {
+            // A pipelined request: reading pauses until the queue is served, so requests wait here in order and
+            // few at a time. (Pausing for every request would cost two epoll_ctl calls per request.)
+            ctx.channel().config().setAutoRead(false);
+        }
         serveNext(ctx);
     }
 
@@ -86,9 +91,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = waiting.poll();
-        // Reading pauses while a request is served: pipelined requests then wait here, in order and few at a time.
-        ctx.channel().config().setAutoRead(request == null);
         if (request == null) {
+            if (!ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
             return;
         }
         busy = true;

@@ -7,8 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -26,7 +24,11 @@ import java.util.function.Supplier;
  */
 public final class ProxyServer implements AutoCloseable {
 
-    private static final int WORKER_THREADS = 2;
+    /**
+     * Event loop threads: {@code -Dmeshroute.proxy.workers=N} (default 2). A connection and its upstream
+     * connections stay on one loop, so N loops use at most N cores (the benchmark pins the proxy to one).
+     */
+    static final int WORKER_THREADS = Math.max(1, Integer.getInteger("meshroute.proxy.workers", 2));
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_SIZE = 61440;
     private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -66,10 +68,10 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("proxy already started");
         }
         group = new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("meshroute-proxy"),
-                NioIoHandler.newFactory());
+                Transport.CURRENT.ioHandlerFactory());
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.CURRENT.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {

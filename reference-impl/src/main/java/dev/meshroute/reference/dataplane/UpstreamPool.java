@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -34,7 +33,7 @@ final class UpstreamPool {
 
     UpstreamPool(int maxInitialLine, int maxHeaderSize, int maxBodyBytes) {
         bootstrap = new Bootstrap()
-                .channel(NioSocketChannel.class)
+                .channel(Transport.CURRENT.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
@@ -46,7 +45,8 @@ final class UpstreamPool {
                                         .setMaxHeaderSize(maxHeaderSize),
                                         HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
                                         HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE),
-                                new HttpObjectAggregator(maxBodyBytes));
+                                new HttpObjectAggregator(maxBodyBytes),
+                                new ProxyBackendHandler.Slot());
                     }
                 });
     }

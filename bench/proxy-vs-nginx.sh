@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Proxy throughput and latency: the meshroute reference proxy (1 route and ROUTES routes) against nginx as an
+# equivalent reverse proxy, both in front of the same fixed-response backend, all on loopback, interleaved in one
+# run. See BENCHMARKS.md ("Proxy throughput and latency") for the method.
+#
+#   bench/proxy-vs-nginx.sh                  # from the repository root, on a fresh clone
+#   ROUNDS=5 SECONDS_PER_RUN=10 bench/proxy-vs-nginx.sh
+#
+# Installs wrk and nginx with apt-get when missing, builds reference-impl/target/meshroute-reference.jar (unless
+# SKIP_BUILD=1 and it exists), and stops everything it started on exit (also on Ctrl-C).
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}                 # interleaved rounds (ref 1 route, ref ROUTES routes, nginx in each)
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-15} # per target, before the rounds (the JVM compiles its hot paths)
+CONNECTIONS=${CONNECTIONS:-32}
+ROUTES=${ROUTES:-10000}
+RATE=${RATE:-1000}                  # fixed-rate latency: requests/s
+LATENCY_SECONDS=${LATENCY_SECONDS:-10}
+BASE_PORT=${BASE_PORT:-18480}
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR=$ROOT/reference-impl/target/meshroute-reference.jar
+WORK=$(mktemp -d /tmp/meshroute-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+if ! need wrk || ! need nginx; then
+  echo "installing wrk and nginx (apt-get)" >&2
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk nginx >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
+  echo "building $JAR" >&2
+  mvn -B -q -DskipTests package -pl reference-impl
+fi
+
+# Pinning: the proxy under test (either one) gets CPU 0 alone; wrk, the backend and the latency client share the
+# rest. With one CPU nothing is pinned.
+CPUS=$(nproc)
+if [ "$CPUS" -ge 2 ]; then
+  PROXY_CPU=0; LOAD_CPUS=1-$((CPUS - 1)); PIN_PROXY="taskset -c $PROXY_CPU"; PIN_LOAD="taskset -c $LOAD_CPUS"
+else
+  PROXY_CPU=none; LOAD_CPUS=none; PIN_PROXY=; PIN_LOAD=
+fi
+
+BACKEND_PORT=$BASE_PORT; NGINX_PORT=$((BASE_PORT + 1)); REF1_PORT=$((BASE_PORT + 2)); REFN_PORT=$((BASE_PORT + 3))
+HOST=bench.default.svc.cluster.local
+PATH1=/r0/bench
+PATHN=/r$((ROUTES - 1))/bench
+# about the size of a small JSON API answer
+BODY='{"pod":"bench-0","namespace":"default","message":"a fixed response of about two hundred bytes, the same for every request, so that every proxy moves the same bytes.........."}'
+
+mkdir -p "$WORK/backend" "$WORK/proxy"
+cat >"$WORK/backend/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $WORK/backend/nginx.pid;
+error_log $WORK/backend/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $WORK/backend;
+  proxy_temp_path $WORK/backend;
+  fastcgi_temp_path $WORK/backend;
+  uwsgi_temp_path $WORK/backend;
+  scgi_temp_path $WORK/backend;
+  server {
+    listen 127.0.0.1:$BACKEND_PORT;
+    location / { default_type application/json; return 200 '$BODY'; }
+  }
+}
+CONF
+# nginx as the sidecar would be: one worker, HTTP/1.1 keep-alive connections to the upstream, no logging, no
+# buffering of the (small) bodies to disk.
+cat >"$WORK/proxy/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $WORK/proxy/nginx.pid;
+error_log $WORK/proxy/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path $WORK/proxy;
+  proxy_temp_path $WORK/proxy;
+  fastcgi_temp_path $WORK/proxy;
+  uwsgi_temp_path $WORK/proxy;
+  scgi_temp_path $WORK/proxy;
+  upstream backend {
+    server 127.0.0.1:$BACKEND_PORT;
+    keepalive 64;
+    keepalive_requests 100000000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+CONF
+
+$PIN_LOAD "$NGINX" -e "$WORK/backend/error.log" -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
+PIDS+=($!)
+$PIN_PROXY "$NGINX" -e "$WORK/proxy/error.log" -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf" &
+PIDS+=($!)
+
+# The reference: control plane + sidecar proxy in one JVM (as `meshroute-reference.jar serve` runs them), one
+# proxy event loop, pinned like nginx. The JVM sees one CPU, so it picks the serial collector.
+JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx1g -Dmeshroute.proxy.workers=1"}
+start_ref() { # routes port log
+  # shellcheck disable=SC2086
+  $PIN_PROXY java $JAVA_OPTS -cp "$JAR" dev.meshroute.reference.bench.BenchMesh "$1" "$2" "$BACKEND_PORT" \
+    >"$3" 2>&1 &
+  PIDS+=($!)
+}
+start_ref 1 "$REF1_PORT" "$WORK/ref1.log"
+start_ref "$ROUTES" "$REFN_PORT" "$WORK/refn.log"
+for log in "$WORK/ref1.log" "$WORK/refn.log"; do
+  for _ in $(seq 1 600); do grep -q '^ready' "$log" && break; sleep 0.2; done
+  grep -q '^ready' "$log" || { echo "reference mesh did not start:" >&2; cat "$log" >&2; exit 1; }
+done
+
+check() { # name port path
+  local body
+  body=$(curl -s --max-time 5 -H "Host: $HOST" "http://127.0.0.1:$2$3") || true
+  [ "$body" = "$BODY" ] || { echo "$1 on port $2 does not answer with the backend's body: $body" >&2; exit 1; }
+}
+check backend "$BACKEND_PORT" /
+check nginx "$NGINX_PORT" "$PATH1"
+check "reference (1 route)" "$REF1_PORT" "$PATH1"
+check "reference ($ROUTES routes)" "$REFN_PORT" "$PATHN"
+
+TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "ref-$ROUTES:$REFN_PORT:$PATHN" "nginx:$NGINX_PORT:$PATH1")
+RESULTS=$WORK/results.tsv
+printf 'round\ttarget\trps\tp50_us\tp99_us\n' >"$RESULTS"
+
+to_us() { # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
+    else if (v ~ /s$/) print n * 1000000; else print n }'
+}
+run_wrk() { # round name port path seconds
+  local out rps p50 p99
+  out=$($PIN_LOAD wrk -t1 -c"$CONNECTIONS" -d"$5"s --latency -H "Host: $HOST" "http://127.0.0.1:$3$4")
+  if echo "$out" | grep -q 'Non-2xx\|Socket errors'; then echo "$out" >&2; fi
+  rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+  p50=$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
+  p99=$(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
+  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$rps" "$p50" "$p99" >>"$RESULTS"
+  printf '  %-10s %-9s %10s req/s  p50 %8s us  p99 %8s us\n' "$1" "$2" "$rps" "$p50" "$p99" >&2
+}
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "pinning: proxies on CPU $PROXY_CPU; wrk, backend, latency client on CPU $LOAD_CPUS; $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run" >&2
+echo "warm-up (${WARMUP_SECONDS}s per target)" >&2
+for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk warmup "$name" "$port" "$path" "$WARMUP_SECONDS"; done
+echo "throughput: wrk, $ROUNDS interleaved rounds" >&2
+for r in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk "$r" "$name" "$port" "$path" "$SECONDS_PER_RUN"; done
+done
+
+LAT=$WORK/latency.tsv
+printf 'round\ttarget\tp50_us\tp90_us\tp99_us\n' >"$LAT"
+echo "latency at a fixed $RATE requests/s (open loop, one connection), $ROUNDS interleaved rounds" >&2
+for r in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do
+    IFS=: read -r name port path <<<"$t"
+    line=$($PIN_LOAD java -Xms64m -cp "$JAR" dev.meshroute.reference.bench.FixedRateLoad "$port" "$HOST" "$path" \
+      "$RATE" "$LATENCY_SECONDS")
+    printf '  %-3s %-9s %s\n' "$r" "$name" "$line" >&2
+    echo "$line" | awk -v r="$r" -v n="$name" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      printf "%s\t%s\t%s\t%s\t%s\n", r, n, f["p50_us"], f["p90_us"], f["p99_us"] }' >>"$LAT"
+  done
+done
+
+# Summary: medians over the rounds; ratios per round, then their median.
+python3 - "$RESULTS" "$LAT" "$ROUTES" <<'PY'
+import csv, statistics, sys
+res, lat, routes = sys.argv[1], sys.argv[2], sys.argv[3]
+def rows(p):
+    with open(p) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+thr, lt = rows(res), rows(lat)
+names = ["direct", "ref-1", "ref-" + routes, "nginx"]
+def med(rs, name, col):
+    return statistics.median(float(r[col]) for r in rs if r["target"] == name)
+def ratios(rs, a, b, col):
+    by = {}
+    for r in rs:
+        by.setdefault(r["round"], {})[r["target"]] = float(r[col])
+    return [v[a] / v[b] for v in by.values() if a in v and b in v and v[b] > 0]
+print()
+print("| target | requests/s (median) | wrk p50 us | wrk p99 us | fixed-rate p50 us | p90 us | p99 us |")
+print("|---|---|---|---|---|---|---|")
+for n in names:
+    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | "
+          f"{med(lt, n, 'p50_us'):.1f} | {med(lt, n, 'p90_us'):.1f} | {med(lt, n, 'p99_us'):.1f} |")
+def show(label, xs):
+    print(f"- {label}: median {statistics.median(xs):.2f} (rounds: {', '.join(f'{x:.2f}' for x in xs)})")
+print()
+show("throughput ref-1 / nginx (goal >= 1.0)", ratios(thr, "ref-1", "nginx", "rps"))
+show(f"throughput ref-{routes} / ref-1 (goal >= 0.9)", ratios(thr, "ref-" + routes, "ref-1", "rps"))
+show("throughput nginx / direct", ratios(thr, "nginx", "direct", "rps"))
+by = {}
+for r in lt:
+    by.setdefault(r["round"], {})[r["target"]] = float(r["p50_us"])
+for n in ["ref-1", "ref-" + routes, "nginx"]:
+    added = [v[n] - v["direct"] for v in by.values()]
+    print(f"- added p50 per hop at a fixed rate, {n}: median {statistics.median(added):.1f} us"
+          f" (rounds: {', '.join(f'{x:.1f}' for x in added)})" + (" (goal <= 70 us)" if n == "ref-1" else ""))
+PY
+echo "raw results: $RESULTS $LAT" >&2

@@ -1,0 +1,218 @@
+package dev.meshroute.reference.bench;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An open-loop HTTP/1.1 load generator for latency at a fixed request rate (what wrk2 does; wrk2 is not packaged
+ * by Debian): request {@code i} is due at {@code start + i / rate}, and its latency is counted from when it was
+ * due, not from when it could be sent, so a slow response also counts against the requests it delayed
+ * (no coordinated omission).
+ *
+ * <p>One keep-alive connection, one request at a time: at 1,000 requests/s and sub-millisecond responses that is
+ * all the concurrency there is. The client costs the same on every target, so the benchmark reports what a proxy
+ * adds: its p50 minus the p50 of the backend asked directly.
+ *
+ * <pre>java -cp meshroute-reference.jar dev.meshroute.reference.bench.FixedRateLoad PORT HOST PATH RATE SECONDS</pre>
+ *
+ * It prints one line: {@code requests=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..}.
+ */
+public final class FixedRateLoad {
+
+    /** What a run measured: latencies in nanoseconds, sorted, and the requests that failed. */
+    public record Result(long[] latencyNanos, long errors) {
+
+        /** The latency at quantile {@code q} (0..1), in microseconds. */
+        public double percentileMicros(double q) {
+            if (latencyNanos.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.min(latencyNanos.length - 1, Math.ceil(q * latencyNanos.length) - 1);
+            return latencyNanos[Math.max(0, index)] / 1000.0;
+        }
+
+        public String summary() {
+            return String.format(Locale.ROOT, "requests=%d errors=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f"
+                            + " p999_us=%.1f max_us=%.1f", latencyNanos.length, errors, percentileMicros(0.50),
+                    percentileMicros(0.90), percentileMicros(0.99), percentileMicros(0.999),
+                    percentileMicros(1.0));
+        }
+    }
+
+    private final InetSocketAddress target;
+    private final byte[] request;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    private FixedRateLoad(InetSocketAddress target, String host, String path) {
+        this.target = target;
+        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: meshroute-fixed-rate\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 5) {
+            System.err.println("usage: FixedRateLoad PORT HOST PATH RATE SECONDS");
+            System.exit(2);
+        }
+        Result result = run(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), args[1], args[2],
+                Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+        System.out.println(result.summary());
+    }
+
+    /**
+     * Sends {@code rate} requests a second for {@code seconds} seconds and returns their latencies; a request that
+     * fails (connection error or a status other than 2xx) counts as an error and the connection is reopened.
+     */
+    public static Result run(InetSocketAddress target, String host, String path, int rate, double seconds)
+            throws IOException {
+        if (rate < 1 || seconds <= 0) {
+            throw new IllegalArgumentException("rate and seconds must be positive");
+        }
+        FixedRateLoad load = new FixedRateLoad(target, host, path);
+        try {
+            return load.run(rate, (int) Math.round(rate * seconds));
+        } finally {
+            load.close();
+        }
+    }
+
+    private Result run(int rate, int count) throws IOException {
+        long[] latencies = new long[count];
+        int ok = 0;
+        long errors = 0;
+        long interval = 1_000_000_000L / rate;
+        connect();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + i * interval;
+            waitUntil(due);
+            try {
+                out.write(request);
+                out.flush();
+                int status = readResponse();
+                if (status < 200 || status > 299) {
+                    errors++;
+                    continue;
+                }
+                latencies[ok++] = System.nanoTime() - due;
+            } catch (IOException e) {
+                errors++;
+                close();
+                connect();
+            }
+        }
+        long[] measured = Arrays.copyOf(latencies, ok);
+        Arrays.sort(measured);
+        return new Result(measured, errors);
+    }
+
+    private static void waitUntil(long due) {
+        for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+            if (left > 200_000) {
+                LockSupport.parkNanos(left - 100_000);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void connect() throws IOException {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(30_000);
+        socket.connect(target, 5_000);
+        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        out = socket.getOutputStream();
+    }
+
+    private void close() {
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** Reads one response (Content-Length or chunked body) and returns its status. */
+    private int readResponse() throws IOException {
+        String statusLine = line();
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("not an HTTP response: " + statusLine);
+        }
+        int status = Integer.parseInt(parts[1]);
+        long length = -1;
+        boolean chunked = false;
+        boolean close = false;
+        for (String header = line(); !header.isEmpty(); header = line()) {
+            int colon = header.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = header.substring(colon + 1).trim();
+            switch (name) {
+                case "content-length" -> length = Long.parseLong(value);
+                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "connection" -> close = value.equalsIgnoreCase("close");
+                default -> { }
+            }
+        }
+        if (chunked) {
+            for (long size = Long.parseLong(line().split(";", 2)[0].trim(), 16); size > 0;
+                 size = Long.parseLong(line().split(";", 2)[0].trim(), 16)) {
+                skip(size);
+                line();
+            }
+            while (!line().isEmpty()) {
+                // trailers
+            }
+        } else if (length > 0) {
+            skip(length);
+        }
+        if (close) {
+            close();
+            connect();
+        }
+        return status;
+    }
+
+    private void skip(long bytes) throws IOException {
+        for (long left = bytes; left > 0; ) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new EOFException("connection closed in a response body");
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
+    }
+
+    private String line() throws IOException {
+        StringBuilder line = new StringBuilder(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("connection closed in a response head");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+}

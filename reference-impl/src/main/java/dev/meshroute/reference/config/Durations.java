@@ -1,7 +1,7 @@
 package dev.meshroute.reference.config;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /** Reads the durations Istio resources carry: protobuf's {@code "1.5s"} and Go's {@code "100ms"}, {@code "2m"}. */
 final class Durations {

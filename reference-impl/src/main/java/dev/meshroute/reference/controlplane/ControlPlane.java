@@ -47,6 +47,8 @@ public final class ControlPlane implements AutoCloseable {
         V3DiscoveryServer discovery = new V3DiscoveryServer(new Callbacks(), watcher);
         try {
             server = NettyServerBuilder.forAddress(bind)
+                    // a restarted control plane takes its port back at once, past the old connections' TIME_WAIT
+                    .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_REUSEADDR, true)
                     .addService(discovery.getAggregatedDiscoveryServiceImpl())
                     .build()
                     .start();
@@ -90,6 +92,11 @@ public final class ControlPlane implements AutoCloseable {
     public boolean isLive(String nodeId, String version) {
         Map<String, String> byType = acked.get(nodeId);
         return byType != null && !byType.isEmpty() && byType.values().stream().allMatch(version::equals);
+    }
+
+    /** True once the proxy {@code nodeId} has sent this control plane a request (it is connected and subscribed). */
+    public boolean hasSubscriber(String nodeId) {
+        return acked.containsKey(nodeId);
     }
 
     public List<Nack> nacks() {

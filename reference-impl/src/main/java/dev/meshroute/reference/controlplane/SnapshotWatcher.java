@@ -35,6 +35,7 @@ final class SnapshotWatcher implements ConfigWatcher {
     /** Snapshots for particular proxies (a gateway proxy gets its own resources), by node id. */
     private Map<String, Snapshot> byNode = Map.of();
     private final List<OpenWatch> open = new ArrayList<>();
+    private boolean published;
 
     @Override
     public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
@@ -44,7 +45,12 @@ final class SnapshotWatcher implements ConfigWatcher {
         synchronized (lock) {
             Snapshot served = snapshotFor(request);
             String current = served.version(request.getTypeUrl());
-            if (request.hasErrorDetail()) {
+            if (!published) {
+                // Nothing published yet (a control plane that just started, or restarted): like istiod before its
+                // caches sync, answer nothing, so a reconnecting proxy keeps its last configuration instead of
+                // receiving an empty one.
+                hold(watch, current);
+            } else if (request.hasErrorDetail()) {
                 // A NACK: do not send the rejected version again; wait for a new snapshot.
                 hold(watch, current);
             } else if (!current.equals(request.getVersionInfo())
@@ -89,6 +95,7 @@ final class SnapshotWatcher implements ConfigWatcher {
      */
     void publish(Snapshot next, Map<String, Snapshot> perNode) {
         synchronized (lock) {
+            published = true;
             snapshot = next;
             byNode = Map.copyOf(perNode);
             for (OpenWatch w : List.copyOf(open)) {

@@ -33,9 +33,17 @@ import java.util.logging.Logger;
 
 /**
  * The reference proxy's xDS client: one state-of-the-world ADS stream that follows LDS -> RDS and
- * CDS -> EDS like Envoy, compiles a new {@link RouteTable} after every accepted update, hands it over
- * before ACKing (so an ACK means "routing by this now"), and NACKs what it cannot compile, keeping
- * the previous table.
+ * CDS -> EDS like Envoy, and NACKs what it cannot compile, keeping the previous table.
+ *
+ * <p>Make-before-break: the route table is swapped, atomically, only once the accepted resources form one
+ * consistent set: every type it needs (LDS, CDS, and RDS and EDS as LDS and CDS name them) at the same version
+ * and no cluster still warming (waiting for its endpoints). A request is therefore routed by the old or by the new
+ * configuration, never by a new route to a cluster the proxy does not know yet, nor by an old route to a cluster
+ * the new CDS removed. The table is handed over before the ACK that completes the set, so once every type is
+ * ACKed at a version the proxy routes by it.
+ *
+ * <p>When the stream fails the proxy keeps serving its last table and reconnects after a jittered, capped,
+ * exponential {@link Backoff}. A rejected update is logged, NACKed once and kept in {@link #rejections()}.
  */
 public final class AdsClient implements AutoCloseable {
 
@@ -54,6 +62,10 @@ public final class AdsClient implements AutoCloseable {
     private final Consumer<RouteTable> onTable;
     private final Mutant mutant;
     private final UpstreamClusters upstreams;
+    /** A rejected (NACKed) update, as the proxy reported it to the control plane. */
+    public record Rejection(String typeUrl, String version, String message) {
+    }
+
     private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meshroute-ads-reconnect");
         t.setDaemon(true);
@@ -73,7 +85,12 @@ public final class AdsClient implements AutoCloseable {
     private volatile StreamObserver<DiscoveryRequest> requests;
     private volatile boolean closed;
     private boolean cdsAckPending;
-    private long backoffMillis = 100;
+    private final Backoff backoff;
+    private final java.util.List<Rejection> rejections = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong requestsSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong responsesReceived = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong tablesInstalled = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.List<Long> reconnectDelays = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param listenerPort the listener this proxy serves: traffic for that service port is what it captures
@@ -95,6 +112,7 @@ public final class AdsClient implements AutoCloseable {
         this.listenerPort = listenerPort;
         this.random = random;
         this.onTable = onTable;
+        this.backoff = new Backoff(100, 10_000, random);
     }
 
     public AdsClient start() {
@@ -125,6 +143,7 @@ public final class AdsClient implements AutoCloseable {
         request.setNode(node)
                 .setVersionInfo(acceptedVersion.getOrDefault(typeUrl, ""))
                 .setResponseNonce(lastNonce.getOrDefault(typeUrl, ""));
+        requestsSent.incrementAndGet();
         requests.onNext(request.build());
     }
 
@@ -132,7 +151,8 @@ public final class AdsClient implements AutoCloseable {
         @Override
         public void onNext(DiscoveryResponse response) {
             synchronized (AdsClient.this) {
-                backoffMillis = 100;
+                responsesReceived.incrementAndGet();
+                backoff.reset();
                 handle(response);
             }
         }
@@ -152,8 +172,8 @@ public final class AdsClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        long delay = backoffMillis;
-        backoffMillis = Math.min(backoffMillis * 2, 10_000);
+        long delay = backoff.nextDelayMillis();
+        reconnectDelays.add(delay);
         LOG.warning(why + "; keeping the last configuration and reconnecting in " + delay + " ms");
         reconnects.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
@@ -165,6 +185,7 @@ public final class AdsClient implements AutoCloseable {
         Map<String, RouteConfiguration> nextRoutes = routes;
         Map<String, Cluster> nextClusters = clusters;
         Map<String, ClusterLoadAssignment> nextAssignments = assignments;
+        String previousVersion = acceptedVersion.get(type);
         try {
             switch (type) {
                 case LDS -> nextListeners = unpackAll(response, Listener.class, Listener::getName);
@@ -174,15 +195,24 @@ public final class AdsClient implements AutoCloseable {
                         ClusterLoadAssignment::getClusterName);
                 default -> throw new XdsRejection("unexpected resource type " + type);
             }
-            RouteTable table = build(nextListeners, nextRoutes, nextClusters, nextAssignments);
+            acceptedVersion.put(type, response.getVersionInfo());
+            RouteTable table;
+            if (consistent(nextListeners, nextRoutes, nextClusters, nextAssignments)) {
+                table = build(nextListeners, nextRoutes, nextClusters, nextAssignments);
+            } else {
+                // not swapped yet (make-before-break), but what this response brings must compile now, so that
+                // a bad resource is NACKed as its own type
+                check(type, nextListeners, nextRoutes);
+                table = null;
+            }
             listeners = nextListeners;
             routes = nextRoutes;
             clusters = nextClusters;
             assignments = nextAssignments;
             if (table != null) {
                 onTable.accept(table);
+                tablesInstalled.incrementAndGet();
             }
-            acceptedVersion.put(type, response.getVersionInfo());
             if (type.equals(CDS)) {
                 // Like Envoy's cluster warming: CDS is ACKed once every EDS cluster has its endpoints, so an
                 // ACK of every type means the whole version is in the route table.
@@ -191,7 +221,14 @@ public final class AdsClient implements AutoCloseable {
                 ack(type);
             }
         } catch (XdsRejection e) {
-            LOG.warning("rejecting " + type + " version " + response.getVersionInfo() + ": " + e.getMessage());
+            if (previousVersion == null) {
+                acceptedVersion.remove(type);
+            } else {
+                acceptedVersion.put(type, previousVersion);
+            }
+            LOG.warning("rejecting " + type + " version " + response.getVersionInfo() + ": " + e.getMessage()
+                    + "; keeping the previous configuration");
+            rejections.add(new Rejection(type, response.getVersionInfo(), e.getMessage()));
             send(DiscoveryRequest.newBuilder().setTypeUrl(type)
                     .addAllResourceNames(subscribed.getOrDefault(type, List.of()))
                     .setErrorDetail(Status.newBuilder().setCode(3).setMessage(e.getMessage())), type);
@@ -201,6 +238,36 @@ public final class AdsClient implements AutoCloseable {
         if (cdsAckPending && warmingClusters().isEmpty()) {
             cdsAckPending = false;
             ack(CDS);
+        }
+    }
+
+    /**
+     * True when the resources form one configuration the proxy may switch to: LDS and CDS, and RDS and EDS as far
+     * as they are needed, all accepted at the same version on this stream (versions are forgotten on reconnect,
+     * so nothing older counts), and every EDS cluster has its endpoints.
+     */
+    private boolean consistent(Map<String, Listener> ls, Map<String, RouteConfiguration> rs,
+                               Map<String, Cluster> cs, Map<String, ClusterLoadAssignment> as) {
+        String version = acceptedVersion.get(LDS);
+        if (version == null || !version.equals(acceptedVersion.get(CDS))) {
+            return false;
+        }
+        String rds = rdsName(ls);
+        if (rds != null && (!version.equals(acceptedVersion.get(RDS)) || !rs.containsKey(rds))) {
+            return false;
+        }
+        List<String> eds = edsNames(cs);
+        return eds.isEmpty() || version.equals(acceptedVersion.get(EDS)) && as.keySet().containsAll(eds);
+    }
+
+    /** Compiles what a response of {@code type} brought (a listener's RDS name, a route configuration). */
+    private void check(String type, Map<String, Listener> ls, Map<String, RouteConfiguration> rs) {
+        if (type.equals(LDS)) {
+            rdsName(ls);
+        } else if (type.equals(RDS)) {
+            for (RouteConfiguration config : rs.values()) {
+                RouteTable.compile(config, List.of(), Map.of(), random, mutant);
+            }
         }
     }
 
@@ -272,6 +339,31 @@ public final class AdsClient implements AutoCloseable {
                 .toList();
         // Clusters keep their state (ejections, circuit breaker counts) while their CDS resource is unchanged.
         return RouteTable.compile(config, upstreams.update(active), as, random, mutant);
+    }
+
+    /** Every update this proxy rejected (NACKed), oldest first. */
+    public List<Rejection> rejections() {
+        return List.copyOf(rejections);
+    }
+
+    /** DiscoveryRequests sent on every stream so far (subscriptions, ACKs, NACKs). */
+    public long requestsSent() {
+        return requestsSent.get();
+    }
+
+    /** DiscoveryResponses received on every stream so far. */
+    public long responsesReceived() {
+        return responsesReceived.get();
+    }
+
+    /** Route tables handed over so far. */
+    public long tablesInstalled() {
+        return tablesInstalled.get();
+    }
+
+    /** The delays chosen before each reconnect, oldest first (milliseconds). */
+    public List<Long> reconnectDelays() {
+        return List.copyOf(reconnectDelays);
     }
 
     private static <T extends com.google.protobuf.Message> Map<String, T> unpackAll(

@@ -169,6 +169,14 @@ public final class ReferenceMesh implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Kills the pod {@code namespace/name} as a crash would (see {@link PodSet#kill}); the control plane learns of
+     * it at the next {@link #apply} only if that configuration no longer has the pod.
+     */
+    public boolean killPod(String namespace, String name) {
+        return pods.kill(namespace, name);
+    }
+
     /** Replaces the mesh's configuration with what {@code load} read, starts and stops pods, and pushes xDS. */
     public synchronized Applied apply(ConfigLoader.LoadResult load) {
         ConfigStore.Outcome outcome = store.apply(load);

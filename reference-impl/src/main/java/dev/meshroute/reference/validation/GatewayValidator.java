@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Istio's validation of Gateways ({@code pkg/config/validation/validation.go} {@code ValidateGateway},

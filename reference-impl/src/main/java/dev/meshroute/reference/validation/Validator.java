@@ -39,11 +39,11 @@ public final class Validator {
     /** Istio's route configuration sets {@code max_direct_response_body_size_bytes} to 1 MiB. */
     static final int MAX_DIRECT_RESPONSE_BODY = 1024 * 1024;
 
-    private static final java.util.regex.Pattern DNS1123_LABEL =
-            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final com.google.re2j.Pattern DNS1123_LABEL =
+            com.google.re2j.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     /** RFC 7230 token characters: what Istio accepts as a header name. */
-    private static final java.util.regex.Pattern HEADER_NAME =
-            java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final com.google.re2j.Pattern HEADER_NAME =
+            com.google.re2j.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
     private Validator() {
     }

@@ -54,6 +54,21 @@ public final class PodSet implements AutoCloseable {
         return pods;
     }
 
+    /**
+     * Kills a pod's server, as a crash would: it stops listening and drops its connections, but stays in the set
+     * (and so in the registry, at its old address) until a reconcile no longer wants it.
+     *
+     * @return false when no such pod runs
+     */
+    public synchronized boolean kill(String namespace, String name) {
+        Running r = running.get(namespace + "/" + name);
+        if (r == null) {
+            return false;
+        }
+        r.server().close();
+        return true;
+    }
+
     /** The running pods' servers, by pod. */
     public synchronized Map<Pod, PodServer> servers() {
         Map<Pod, PodServer> out = new LinkedHashMap<>();

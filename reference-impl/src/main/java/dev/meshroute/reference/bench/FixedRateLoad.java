@@ -18,11 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  * due, not from when it could be sent, so a slow response also counts against the requests it delayed
  * (no coordinated omission).
  *
- * <p>One keep-alive connection, one request at a time: at 1,000 requests/s and sub-millisecond responses that is
- * all the concurrency there is. The client costs the same on every target, so the benchmark reports what a proxy
- * adds: its p50 minus the p50 of the backend asked directly.
+ * <p>Each keep-alive connection (its own thread) carries one request at a time and sends every C-th request of the
+ * schedule: at 1,000 requests/s and sub-millisecond responses one connection is all the concurrency there is; more
+ * let a slow machine catch up after a stall. The client costs the same on every target, so the benchmark reports
+ * what a proxy adds: its p50 minus the p50 of the backend asked directly.
  *
- * <pre>java -cp meshroute-reference.jar dev.meshroute.reference.bench.FixedRateLoad PORT HOST PATH RATE SECONDS</pre>
+ * <pre>java -cp meshroute-reference.jar dev.meshroute.reference.bench.FixedRateLoad PORT HOST PATH RATE SECONDS [C]</pre>
  *
  * It prints one line: {@code requests=N errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..}.
  */
@@ -61,12 +62,13 @@ public final class FixedRateLoad {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 5) {
-            System.err.println("usage: FixedRateLoad PORT HOST PATH RATE SECONDS");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: FixedRateLoad PORT HOST PATH RATE SECONDS [CONNECTIONS]");
             System.exit(2);
         }
         Result result = run(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), args[1], args[2],
-                Integer.parseInt(args[3]), Double.parseDouble(args[4]));
+                Integer.parseInt(args[3]), Double.parseDouble(args[4]),
+                args.length == 6 ? Integer.parseInt(args[5]) : 1);
         System.out.println(result.summary());
     }
 
@@ -76,25 +78,67 @@ public final class FixedRateLoad {
      */
     public static Result run(InetSocketAddress target, String host, String path, int rate, double seconds)
             throws IOException {
-        if (rate < 1 || seconds <= 0) {
-            throw new IllegalArgumentException("rate and seconds must be positive");
-        }
-        FixedRateLoad load = new FixedRateLoad(target, host, path);
-        try {
-            return load.run(rate, (int) Math.round(rate * seconds));
-        } finally {
-            load.close();
-        }
+        return run(target, host, path, rate, seconds, 1);
     }
 
-    private Result run(int rate, int count) throws IOException {
-        long[] latencies = new long[count];
+    /** As {@link #run(InetSocketAddress, String, String, int, double)}, over {@code connections} connections. */
+    public static Result run(InetSocketAddress target, String host, String path, int rate, double seconds,
+                             int connections) throws IOException {
+        if (rate < 1 || seconds <= 0 || connections < 1) {
+            throw new IllegalArgumentException("rate, seconds and connections must be positive");
+        }
+        int count = (int) Math.round(rate * seconds);
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 50_000_000L; // every connection open before the first request is due
+        Result[] parts = new Result[connections];
+        IOException[] failure = new IOException[1];
+        Thread[] threads = new Thread[connections];
+        for (int c = 0; c < connections; c++) {
+            int first = c;
+            threads[c] = new Thread(() -> {
+                FixedRateLoad load = new FixedRateLoad(target, host, path);
+                try {
+                    parts[first] = load.run(start, interval, first, connections, count);
+                } catch (IOException e) {
+                    synchronized (failure) {
+                        failure[0] = e;
+                    }
+                } finally {
+                    load.close();
+                }
+            }, "fixed-rate-" + c);
+            threads[c].start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        long errors = 0;
+        long[] all = new long[0];
+        for (Result part : parts) {
+            errors += part.errors();
+            int at = all.length;
+            all = Arrays.copyOf(all, at + part.latencyNanos().length);
+            System.arraycopy(part.latencyNanos(), 0, all, at, part.latencyNanos().length);
+        }
+        Arrays.sort(all);
+        return new Result(all, errors);
+    }
+
+    /** Sends requests {@code first}, {@code first + step}, ... below {@code count} of the schedule. */
+    private Result run(long start, long interval, int first, int step, int count) throws IOException {
+        long[] latencies = new long[count / step + 1];
         int ok = 0;
         long errors = 0;
-        long interval = 1_000_000_000L / rate;
         connect();
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
+        for (int i = first; i < count; i += step) {
             long due = start + i * interval;
             waitUntil(due);
             try {

@@ -17,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchToolsTest {
 
     @Test
-    void theFixedRateGeneratorSendsEveryRequestItScheduled() throws Exception {
+    void theFixedRateGeneratorSendsEveryRequestItScheduledOverItsConnections() throws Exception {
         EchoServer backend = new EchoServer("bench-0", "default", Map.of());
         int port = backend.start();
         try {
             FixedRateLoad.Result result = FixedRateLoad.run(new InetSocketAddress("127.0.0.1", port), "bench", "/x",
-                    200, 1.0);
+                    200, 1.0, 3);
             assertEquals(0, result.errors());
             assertEquals(200, result.latencyNanos().length, "one latency per request scheduled");
             assertEquals(200, backend.receivedRequests().size(), "every request reached the backend");

@@ -103,9 +103,9 @@ class BadInputCorpusTest {
     }
 
     @Test
-    void twoThousandDocuments_loadAndAnErrorInTheLastOneNamesItsLine() {
+    void oneThousandDocuments_loadAndAnErrorInTheLastOneNamesItsLine() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 1_000; i++) {
             sb.append(Fixtures.SERVICE.replace("name: my-app", "name: svc-" + i)).append("---\n");
         }
         int line = (int) sb.chars().filter(c -> c == '\n').count() + 4;
@@ -115,7 +115,7 @@ class BadInputCorpusTest {
                 () -> applyWithGuide(ConfigLoader.loadText("many.yaml", sb.toString()), "many.yaml"));
         assertEquals(List.of("many.yaml:" + portLine + ": error Service default/last: spec.ports[0].port: expected an"
                 + " integer, found 'eighty'"), checked.badFileLines());
-        assertEquals(2_000 + 1, checked.outcome().config().services().size(), "every valid Service is accepted");
+        assertEquals(1_000 + 1, checked.outcome().config().services().size(), "every valid Service is accepted");
         checked.assertClear();
     }
 
@@ -223,13 +223,16 @@ class BadInputCorpusTest {
     /** The guide's routes as the sidecar holds them, and the decisions for two requests. */
     private static final Path GUIDE = Fixtures.guideDir();
 
+    /** The guide as loaded, and its routes when it alone is applied: the same for every input, so computed once. */
+    private static final ConfigLoader.LoadResult GUIDE_LOAD = ConfigLoader.loadDirectory(GUIDE);
+    private static final List<String> GUIDE_ROUTES = routes(new ConfigStore().apply(GUIDE_LOAD).config());
+
     private static Checked applyWithGuide(ConfigLoader.LoadResult bad, String badFile) {
         ConfigStore store = new ConfigStore();
-        ConfigStore.Outcome before = store.apply(ConfigLoader.loadDirectory(GUIDE));
+        ConfigStore.Outcome before = store.apply(GUIDE_LOAD);
         assertFalse(before.hasErrors(), "the guide itself must be valid: " + before.diagnostics());
-        List<String> routesBefore = routes(before.config());
-        ConfigStore.Outcome after = store.apply(ConfigLoader.merge(List.of(ConfigLoader.loadDirectory(GUIDE), bad)));
-        return new Checked(badFile, before, after, routesBefore, routes(after.config()));
+        ConfigStore.Outcome after = store.apply(ConfigLoader.merge(List.of(GUIDE_LOAD, bad)));
+        return new Checked(badFile, before, after, GUIDE_ROUTES, routes(after.config()));
     }
 
     record Checked(String badFile, ConfigStore.Outcome before, ConfigStore.Outcome outcome, List<String> routesBefore,

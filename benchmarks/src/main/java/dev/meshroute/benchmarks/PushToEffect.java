@@ -93,7 +93,7 @@ public final class PushToEffect {
                  }
              }, 500)) {
             mesh.apply(loader.load());
-            awaitServed(mesh.proxyPort(), host, "/push-0", TimeUnit.SECONDS.toNanos(60));
+            awaitServed(mesh.proxyPort(), host, "/push-0", TimeUnit.SECONDS.toNanos(300));
             double[] millis = new double[pushes];
             for (int k = 1; k <= pushes + warmup; k++) {
                 String uri = "/push-" + k;
@@ -101,7 +101,7 @@ public final class PushToEffect {
                 Thread.sleep(20); // the previous push has settled; the next one is a new edit
                 long start = System.nanoTime();
                 Files.writeString(vs, yaml);
-                long served = awaitServed(mesh.proxyPort(), host, uri, TimeUnit.SECONDS.toNanos(60));
+                long served = awaitServed(mesh.proxyPort(), host, uri, TimeUnit.SECONDS.toNanos(300));
                 if (k > warmup) {
                     millis[k - warmup - 1] = (served - start) / 1e6;
                 }

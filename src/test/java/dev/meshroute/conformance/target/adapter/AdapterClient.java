@@ -178,8 +178,7 @@ public final class AdapterClient {
             throw new AdapterException(op + ": the adapter at " + base + " did not answer within "
                     + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
-            throw new AdapterException(op + ": the adapter at " + base + " is unreachable ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+            throw new AdapterException(op + ": the adapter at " + base + " is unreachable (" + reason(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdapterException(op + ": interrupted", e);
@@ -200,6 +199,16 @@ public final class AdapterClient {
                     + " JSON object: " + abbreviate(response.body()), null);
         }
         return n;
+    }
+
+    /** The first message in the cause chain ("Connection refused"), or the exception's class name. */
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static JsonNode body(List<ConfigSource> sources) {

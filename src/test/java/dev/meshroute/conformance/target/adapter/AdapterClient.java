@@ -201,14 +201,18 @@ public final class AdapterClient {
         return n;
     }
 
-    /** The first message in the cause chain ("Connection refused"), or the exception's class name. */
+    /**
+     * The first message in the cause chain, or what the exception means: the JDK's HTTP client reports a refused
+     * connection as a ConnectException without any message.
+     */
     private static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 return t.getMessage();
             }
         }
-        return e.getClass().getSimpleName();
+        return e instanceof java.net.ConnectException ? "cannot connect: nothing listening, or the connection was"
+                + " refused" : e.getClass().getSimpleName();
     }
 
     private static JsonNode body(List<ConfigSource> sources) {

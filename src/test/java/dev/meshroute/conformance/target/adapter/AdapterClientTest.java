@@ -101,7 +101,7 @@ class AdapterClientTest {
                 Duration.ofSeconds(2)), Duration.ofSeconds(1));
         String reason = target.unavailable().orElseThrow();
         assertTrue(reason.startsWith("GET /v1/info: the adapter at http://127.0.0.1:" + closedPort
-                + " is unreachable"), reason);
+                + " is unreachable (cannot connect"), reason);
         assertEquals(Set.of(), target.capabilities());
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class Targets {
 
-    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java", "grpc-js", "istio", "cluster");
+    public static final List<String> KNOWN = List.of("reference", "envoy", "grpc-java", "grpc-js", "istio", "cluster", "adapter");
 
     private static MeshUnderTest current;
 
@@ -54,6 +54,7 @@ public final class Targets {
                 case "envoy" -> new dev.meshroute.conformance.target.envoy.EnvoyTarget();
                 case "istio" -> new dev.meshroute.conformance.target.k8s.IstioTarget();
                 case "cluster" -> new dev.meshroute.conformance.target.k8s.ClusterTarget();
+                case "adapter" -> dev.meshroute.conformance.target.adapter.AdapterTarget.fromSystemProperties();
                 default -> throw new IllegalArgumentException("unknown target '" + selected()
                         + "' (-Dmeshroute.target); known targets: " + String.join(", ", KNOWN));
             };

@@ -28,10 +28,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The reference mesh's command line: {@code serve} runs it, {@code validate} checks a config directory, {@code check}
- * answers test requests offline.
+ * answers test requests offline, {@code adapter} serves the meshroute adapter protocol (docs/ADAPTER.md).
  */
 @Command(name = "meshroute-reference", mixinStandardHelpOptions = true, version = "meshroute reference 0.1.0",
-        subcommands = {Main.Serve.class, Main.Validate.class, Main.Check.class},
+        subcommands = {Main.Serve.class, Main.Validate.class, Main.Check.class, Main.Adapter.class},
         description = "Istio in miniature: a control plane, a sidecar proxy and echo pods, configured by Istio YAML.")
 public final class Main implements Runnable {
 
@@ -257,6 +257,65 @@ public final class Main implements Runnable {
                     + " %d workload)%n", applied.version(), applied.config().virtualServices().size(),
                     applied.config().destinationRules().size(), applied.config().gateways().size(),
                     applied.config().services().size(), applied.config().workloads().size());
+        }
+    }
+
+    @Command(name = "adapter", description = "Run the reference mesh behind the meshroute adapter protocol"
+            + " (docs/ADAPTER.md): the conformance suite applies each scenario's configuration over HTTP+JSON on"
+            + " --port and sends its requests to the sidecar and ingress gateway this command starts.")
+    static final class Adapter implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--port", defaultValue = "15080",
+                description = "the adapter protocol's port (default ${DEFAULT-VALUE}; 0: any free port)")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on, for the"
+                + " protocol and the proxies (default ${DEFAULT-VALUE})")
+        String bind;
+
+        @Option(names = "--mutant", defaultValue = "none", description = "serve a catalogued mutant of the"
+                + " reference instead (the suite's self-test; default ${DEFAULT-VALUE})")
+        String mutant;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            dev.meshroute.reference.mutants.Mutant m;
+            try {
+                m = dev.meshroute.reference.mutants.Mutant.fromId(mutant);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("meshroute: " + e.getMessage());
+                return 2;
+            }
+            ReferenceMesh mesh = new ReferenceMesh(new InetSocketAddress(bind, 0),
+                    new InetSocketAddress("127.0.0.1", 0), RandomSource.THREAD_LOCAL,
+                    new dev.meshroute.reference.translate.XdsTranslator.Options(
+                            dev.meshroute.reference.adapter.AdapterServer.RANDOM_VALUE_HEADER, m));
+            dev.meshroute.reference.adapter.AdapterServer server;
+            try {
+                mesh.startIngressGateway(new InetSocketAddress(bind, 0), RandomSource.THREAD_LOCAL);
+                String version = Main.class.getPackage().getImplementationVersion();
+                server = new dev.meshroute.reference.adapter.AdapterServer(mesh, new InetSocketAddress(bind, port),
+                        bind, m == dev.meshroute.reference.mutants.Mutant.NONE ? "meshroute reference"
+                        : "meshroute reference, mutant " + m.id(), version == null ? "0.1.0-SNAPSHOT" : version,
+                        dev.meshroute.reference.adapter.ReferenceCapabilities.ALL).start();
+            } catch (IllegalStateException e) {
+                mesh.close();
+                throw e;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                mesh.close();
+                stopped.countDown();
+            }));
+            out.printf("meshroute adapter (%s) on http://%s:%d; sidecar on %s:%d, ingress gateway on %s:%d%n",
+                    dev.meshroute.reference.adapter.AdapterServer.PROTOCOL, bind, server.port(), bind,
+                    mesh.proxyPort(), bind, mesh.ingressGatewayPort());
+            stopped.await();
+            return 0;
         }
     }
 }

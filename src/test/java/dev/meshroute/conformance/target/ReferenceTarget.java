@@ -22,13 +22,7 @@ import java.util.function.Predicate;
 public final class ReferenceTarget implements MeshUnderTest {
 
     /** What the reference implements; targets fed by the reference control plane start from this. */
-    public static final Set<String> CAPABILITIES = Set.of("rule-order", "header-regex", "weights",
-                    "deterministic-weights", "missing-subset", "validation", "analysis", "redirect", "direct-response", "rewrite", "timeout", "fault", "headers", "cors", "route-inspection",
-                    "matches", "uri-regex", "ignore-uri-case", "method", "scheme", "authority", "present-header",
-                    "without-headers", "query-params", "host-header-key", "source-selectors", "hosts", "delegate",
-                    "destination-rule-merge", "export-to",
-                    "http-query", "retries", "mirror", "gateway", "load-balancer", "consistent-hash",
-                    "connection-pool", "outlier-detection", "subset-traffic-policy", "port-level-settings");
+    public static final Set<String> CAPABILITIES = dev.meshroute.reference.adapter.ReferenceCapabilities.ALL;
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;

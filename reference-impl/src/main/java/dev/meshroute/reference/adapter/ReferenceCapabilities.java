@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * What the reference mesh implements, in the conformance suite's capability names, as the {@code adapter} command
- * declares it in {@code GET /v1/info}. It must equal the in-process reference target's list (the suite's
- * {@code ReferenceTarget.CAPABILITIES}); the suite's AdapterIT fails when the two differ.
+ * declares it in {@code GET /v1/info}. The only list: the suite's in-process reference target
+ * ({@code ReferenceTarget.CAPABILITIES}) is this set, so the two cannot drift.
  */
 public final class ReferenceCapabilities {
 

@@ -164,8 +164,8 @@ final class Yaml {
         if (node instanceof MappingNode m) {
             return m;
         }
-        if (node != null && isNull(node)) {
-            return null;
+        if (node == null || isNull(node)) {
+            return null; // a missing part is reported by the caller, which knows whether it is required
         }
         problems.error(at(node), path + ": expected " + article(typeName) + " (a mapping), found " + describe(node));
         return null;

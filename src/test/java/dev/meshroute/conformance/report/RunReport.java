@@ -321,6 +321,14 @@ public final class RunReport implements ConcurrentEventListener {
         report.put("finished", end.toString());
         report.put("durationMs", Duration.between(begin, end).toMillis());
         report.put("inputs", Inputs.digest(root, List.of("features", "fixtures")));
+        // route coverage (reference target only): the totals here, every entry in coverage.json (RunCoverage)
+        var coverage = dev.meshroute.conformance.coverage.RunCoverage.report();
+        if (target.equals("reference") && coverage.total() > 0) {
+            Map<String, Object> totals = new LinkedHashMap<>(coverage.toJsonTree());
+            totals.remove("items");
+            totals.put("details", "coverage.json");
+            report.put("coverage", totals);
+        }
         List<Map<String, Object>> sorted = new ArrayList<>(scenarios);
         sorted.sort((a, b) -> {
             int c = ((String) a.get("uri")).compareTo((String) b.get("uri"));

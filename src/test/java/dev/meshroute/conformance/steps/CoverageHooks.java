@@ -3,6 +3,7 @@ package dev.meshroute.conformance.steps;
 import dev.meshroute.conformance.coverage.RunCoverage;
 import dev.meshroute.conformance.target.ConvergenceGate;
 import dev.meshroute.conformance.target.ReferenceTarget;
+import dev.meshroute.conformance.target.Targets;
 import io.cucumber.java.After;
 import io.cucumber.java.Scenario;
 
@@ -19,9 +20,10 @@ public final class CoverageHooks {
         this.world = world;
     }
 
+    /** World's target is a recording wrapper (reports), so the real target is asked for by {@link Targets#get}. */
     @After
     public void recordRouteCoverage(Scenario scenario) {
-        if (world.applied == null || !(world.target instanceof ReferenceTarget reference)) {
+        if (world.applied == null || !(Targets.get() instanceof ReferenceTarget reference)) {
             return;
         }
         RunCoverage.add(scenario.getUri(), scenario.getName(), reference.drainCoverage(

@@ -47,6 +47,9 @@ import java.util.logging.Logger;
  */
 public final class AdsClient implements AutoCloseable {
 
+    /** The largest xDS response the proxy accepts (one message holds a whole RDS or CDS). */
+    static final int MAX_XDS_MESSAGE_BYTES = 256 * 1024 * 1024;
+
     static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
     static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
     static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
@@ -116,7 +119,10 @@ public final class AdsClient implements AutoCloseable {
     }
 
     public AdsClient start() {
-        channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        // gRPC's default 4 MiB inbound limit is below one RDS of about 8,000 routes (with their metadata); Envoy
+        // sets no such limit on its xDS stream, so neither does the proxy (a bounded 256 MiB).
+        channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
+                .maxInboundMessageSize(MAX_XDS_MESSAGE_BYTES).build();
         connect();
         return this;
     }

@@ -51,6 +51,20 @@ public final class RunCoverage {
     }
 
     /**
+     * Why a run whose scenarios applied VirtualServices on the reference target recorded not one exercised route, if
+     * it did: every scenario of the suite sends requests, so that means the recording broke (it once did silently,
+     * when the hook asked a recording wrapper instead of the target), not that the suite routes nothing.
+     */
+    static Optional<String> nothingRecorded(CoverageReport report, int scenarios) {
+        if (report.total() == 0 || report.covered() > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("route coverage: " + scenarios + " scenarios applied " + report.total() + " route entries"
+                + " on the reference target, and not one request was recorded against any of them; the recording is"
+                + " broken (the proxy's RouteObserver or CoverageHooks), not the routes");
+    }
+
+    /**
      * Prints and writes the report, and returns why the run fails the threshold, if it does. Nothing is written when
      * no scenario contributed (another target, or a dry run).
      */
@@ -64,6 +78,10 @@ public final class RunCoverage {
         }
         if (scenarios == 0) {
             return Optional.empty();
+        }
+        Optional<String> empty = nothingRecorded(REPORT, scenarios);
+        if (empty.isPresent()) {
+            return empty;
         }
         Files.createDirectories(outDir);
         Files.writeString(outDir.resolve("coverage.json"), REPORT.toJson());

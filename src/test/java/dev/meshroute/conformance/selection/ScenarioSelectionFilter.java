@@ -18,7 +18,9 @@ import java.util.Optional;
  * Leaves out of a run the scenarios {@code -Dmeshroute.tags} and {@code -Dmeshroute.scenario} do not select (see
  * {@link Selection}): they are not run and not reported, unlike {@code cucumber.filter.tags}, which reports them as
  * skipped. Registered with the JUnit Platform through {@code META-INF/services}, so it applies to every Cucumber run
- * of the suite (the conformance run, the mutant catalogue, the deviation re-runs); other tests pass untouched.
+ * of the suite (the conformance run, the mutant catalogue, the deviation re-runs); other tests pass untouched. A test
+ * that launches its own Cucumber run of its own features (RunReportTest) opts out with
+ * {@code LauncherConfig.enablePostDiscoveryFilterAutoRegistration(false)}.
  */
 public final class ScenarioSelectionFilter implements PostDiscoveryFilter {
 

@@ -271,8 +271,8 @@ public final class Main implements Runnable {
                 description = "the adapter protocol's port (default ${DEFAULT-VALUE}; 0: any free port)")
         int port;
 
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on, for the"
-                + " protocol and the proxies (default ${DEFAULT-VALUE})")
+        @Option(names = {"--bind-address", "--bind"}, defaultValue = "127.0.0.1", description = "address to listen"
+                + " on, for the protocol and the proxies (default ${DEFAULT-VALUE}; as serve's --bind-address)")
         String bind;
 
         @Option(names = "--mutant", defaultValue = "none", description = "serve a catalogued mutant of the"

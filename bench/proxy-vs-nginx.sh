@@ -34,11 +34,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
-if ! need wrk || ! need nginx; then
-  echo "installing wrk and nginx (apt-get)" >&2
+if ! need wrk || ! need nginx || ! need socat; then
+  echo "installing wrk, nginx and socat (apt-get)" >&2
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk nginx >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk nginx socat >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
@@ -58,6 +58,7 @@ else
 fi
 
 BACKEND_PORT=$BASE_PORT; NGINX_PORT=$((BASE_PORT + 1)); REF1_PORT=$((BASE_PORT + 2)); REFN_PORT=$((BASE_PORT + 3))
+RELAY_PORT=$((BASE_PORT + 4))
 HOST=bench.default.svc.cluster.local
 PATH1=/r0/bench
 PATHN=/r$((ROUTES - 1))/bench
@@ -121,6 +122,11 @@ $PIN_LOAD "$NGINX" -e "$WORK/backend/error.log" -p "$WORK/backend" -c "$WORK/bac
 PIDS+=($!)
 $PIN_PROXY "$NGINX" -e "$WORK/proxy/error.log" -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf" &
 PIDS+=($!)
+# relay: socat copying bytes between a client connection and a backend connection, no HTTP at all, pinned like the
+# proxies. Not a competitor: the floor of what any user-space hop costs on this machine (two more wake-ups and four
+# more socket calls per request), against which a proxy's added latency can be read.
+$PIN_PROXY socat "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork,nodelay" "TCP:127.0.0.1:$BACKEND_PORT,nodelay" &
+PIDS+=($!)
 
 # The reference: control plane + sidecar proxy in one JVM (as `meshroute-reference.jar serve` runs them), one
 # proxy event loop, pinned like nginx. The JVM sees one CPU, so it picks the serial collector.
@@ -147,8 +153,10 @@ check backend "$BACKEND_PORT" /
 check nginx "$NGINX_PORT" "$PATH1"
 check "reference (1 route)" "$REF1_PORT" "$PATH1"
 check "reference ($ROUTES routes)" "$REFN_PORT" "$PATHN"
+check relay "$RELAY_PORT" "$PATH1"
 
-TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "ref-$ROUTES:$REFN_PORT:$PATHN" "nginx:$NGINX_PORT:$PATH1")
+TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "ref-$ROUTES:$REFN_PORT:$PATHN" "nginx:$NGINX_PORT:$PATH1"
+  "relay:$RELAY_PORT:$PATH1")
 RESULTS=$WORK/results.tsv
 printf 'round\ttarget\trps\tp50_us\tp99_us\n' >"$RESULTS"
 
@@ -198,7 +206,7 @@ def rows(p):
     with open(p) as f:
         return list(csv.DictReader(f, delimiter="\t"))
 thr, lt = rows(res), rows(lat)
-names = ["direct", "ref-1", "ref-" + routes, "nginx"]
+names = ["direct", "ref-1", "ref-" + routes, "nginx", "relay"]
 def med(rs, name, col):
     return statistics.median(float(r[col]) for r in rs if r["target"] == name)
 def ratios(rs, a, b, col):
@@ -218,10 +226,11 @@ print()
 show("throughput ref-1 / nginx (goal >= 1.0)", ratios(thr, "ref-1", "nginx", "rps"))
 show(f"throughput ref-{routes} / ref-1 (goal >= 0.9)", ratios(thr, "ref-" + routes, "ref-1", "rps"))
 show("throughput nginx / direct", ratios(thr, "nginx", "direct", "rps"))
+show("throughput relay / direct (the floor of a user-space hop)", ratios(thr, "relay", "direct", "rps"))
 by = {}
 for r in lt:
     by.setdefault(r["round"], {})[r["target"]] = float(r["p50_us"])
-for n in ["ref-1", "ref-" + routes, "nginx"]:
+for n in ["ref-1", "ref-" + routes, "nginx", "relay"]:
     added = [v[n] - v["direct"] for v in by.values()]
     print(f"- added p50 per hop at a fixed rate, {n}: median {statistics.median(added):.1f} us"
           f" (rounds: {', '.join(f'{x:.1f}' for x in added)})" + (" (goal <= 70 us)" if n == "ref-1" else ""))

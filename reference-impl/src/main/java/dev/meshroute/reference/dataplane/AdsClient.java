@@ -84,8 +84,8 @@ public final class AdsClient implements AutoCloseable {
     private Map<String, Cluster> clusters = Map.of();
     private Map<String, ClusterLoadAssignment> assignments = Map.of();
     /**
-     * The route table compiled last (installed, or only checked): the next compilation takes over its unchanged
-     * virtual hosts and routes, so a push costs what it changed, not the size of the table.
+     * The route table compiled last (installed, or only checked when its RDS arrived): installing that RDS once
+     * its version is complete takes over the virtual hosts compiled then instead of compiling them a second time.
      */
     private RouteTable lastCompiled;
 

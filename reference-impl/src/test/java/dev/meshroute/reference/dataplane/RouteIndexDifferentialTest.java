@@ -68,9 +68,10 @@ class RouteIndexDifferentialTest {
     }
 
     /**
-     * A table compiled from the previous one (reusing the virtual hosts and routes whose proto did not change, as
-     * the proxy does on every push) decides every request as a table compiled from scratch: random edit sequences
-     * (a route replaced, added or removed, a virtual host's domains or name changed, one added or dropped).
+     * A table compiled taking over the previous table's virtual hosts (those compiled from the same proto object,
+     * as the proxy does when it installs the RDS it already checked) decides every request as a table compiled
+     * from scratch: random edit sequences (a route replaced, added or removed, a virtual host's domains or name
+     * changed); the unchanged hosts are the same objects from step to step.
      */
     @Test
     void compileFromPrevious_randomEdits_decidesAsFromScratch() {

@@ -1,8 +1,10 @@
 package dev.meshroute.reference.translate;
 
-import dev.meshroute.reference.config.ConfigLoader;
+import dev.meshroute.reference.analysis.Analyzer;
+import dev.meshroute.reference.config.DirectoryLoader;
 import dev.meshroute.reference.config.ConfigStore;
 import dev.meshroute.reference.model.MeshConfig;
+import dev.meshroute.reference.model.VirtualService;
 import dev.meshroute.reference.model.Workload;
 import dev.meshroute.reference.mutants.Mutant;
 import dev.meshroute.reference.registry.Pod;
@@ -10,8 +12,12 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -25,9 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Incremental translation ({@link RouteMemo}) gives exactly what a translation from scratch gives (proto equality
- * of every resource), at every step of random sequences of config edits as a user makes them: a rule rewritten,
- * added, removed or moved; a VirtualService's hosts, namespace or name changed, one added or deleted; a delegate
- * edited; DestinationRule subsets and consistent hashes; Service ports; workload labels and replicas (the pods).
+ * of every resource), and incremental analysis ({@link Analyzer.Memo}) the same findings as a fresh one, at every
+ * step of random sequences of config edits as a user makes them in a watched directory (one file per resource
+ * group, so unchanged files keep their parsed objects, as {@code serve} reloads): a rule rewritten, added, removed
+ * or moved; a VirtualService's hosts, namespace or name changed, one added or deleted; a delegate edited;
+ * DestinationRule subsets and consistent hashes; Service ports; workload labels and replicas (the pods).
  * Fixed seeds; {@code -Dmeshroute.differential.sequences=N} runs more.
  */
 class XdsTranslatorMemoDifferentialTest {
@@ -40,10 +48,14 @@ class XdsTranslatorMemoDifferentialTest {
     private static final String[] DESTINATIONS = {"my-app", "other", "remote.team.svc.cluster.local", "nowhere"};
     private static final String[] SUBSETS = {null, "v1", "v2", "v3"};
 
+    @TempDir
+    Path dir;
+
     @Test
-    void translateWithMemo_randomEditSequences_equalsTranslationFromScratch() {
+    void translateWithMemo_randomEditSequences_equalsTranslationFromScratch() throws IOException {
         Random random = new Random(20261130L);
         int reused = 0;
+        int sameVirtualServices = 0;
         for (int sequence = 0; sequence < SEQUENCES; sequence++) {
             XdsTranslator.Options options = switch (sequence % 3) {
                 case 0 -> XdsTranslator.Options.ISTIOD;
@@ -51,15 +63,28 @@ class XdsTranslatorMemoDifferentialTest {
                 default -> new XdsTranslator.Options(null, Mutant.NO_CATCH_ALL_CUT);
             };
             World world = World.random(random);
+            Path files = Files.createDirectory(dir.resolve("sequence-" + sequence));
+            DirectoryLoader loader = new DirectoryLoader(files);
             ConfigStore store = new ConfigStore();
             RouteMemo memo = new RouteMemo();
+            Analyzer.Memo analysis = new Analyzer.Memo();
             XdsResources before = null;
+            Set<VirtualService> previousObjects = Collections.newSetFromMap(new IdentityHashMap<>());
             for (int step = 0; step < STEPS; step++) {
                 if (step > 0) {
                     world.edit(random);
                 }
-                String yaml = world.yaml();
-                MeshConfig config = store.apply(ConfigLoader.loadText("mesh.yaml", yaml)).config();
+                String yaml = world.writeTo(files);
+                MeshConfig config = store.apply(loader.load()).config();
+                int s0 = sequence;
+                int t0 = step;
+                assertEquals(Analyzer.analyze(config), Analyzer.analyze(config, analysis),
+                        () -> "analysis, sequence " + s0 + " step " + t0 + ", config:\n" + yaml);
+                for (VirtualService vs : config.virtualServices()) {
+                    sameVirtualServices += previousObjects.contains(vs) ? 1 : 0;
+                }
+                previousObjects.clear();
+                previousObjects.addAll(config.virtualServices());
                 List<Pod> pods = pods(config);
                 XdsResources scratch = XdsTranslator.translate(config, pods, ClientProxy.DEFAULT, options);
                 XdsResources incremental = XdsTranslator.translate(config, pods, ClientProxy.DEFAULT, options, memo);
@@ -74,6 +99,8 @@ class XdsTranslatorMemoDifferentialTest {
         }
         // the memo must actually have been used, or the comparison proves little
         assertTrue(reused > 1000, "routes reused from the previous step: " + reused);
+        assertTrue(sameVirtualServices > 1000, "VirtualService objects kept from the previous step: "
+                + sameVirtualServices);
     }
 
     /** How many routes of {@code next} are the very objects of {@code previous} (taken from the memo). */
@@ -193,16 +220,28 @@ class XdsTranslatorMemoDifferentialTest {
             }
         }
 
-        String yaml() {
-            List<String> docs = new ArrayList<>();
-            docs.add(service("my-app", myAppPorts));
-            docs.add(service("other", otherPorts));
-            docs.add(service("remote", "[{name: http, port: 80}]").replace("namespace: default", "namespace: team"));
-            docs.add(dr);
-            docs.addAll(workloads);
-            virtualServices.forEach(v -> docs.add(v.yaml()));
-            docs.add(delegate.yaml());
-            return String.join("---\n", docs);
+        /** Writes one file per resource group (one per VirtualService) and removes the others; returns them all. */
+        String writeTo(Path dir) throws IOException {
+            Map<String, String> files = new java.util.TreeMap<>();
+            files.put("services.yaml", String.join("---\n", service("my-app", myAppPorts), service("other", otherPorts),
+                    service("remote", "[{name: http, port: 80}]").replace("namespace: default", "namespace: team")));
+            files.put("destination-rule.yaml", dr);
+            files.put("workloads.yaml", String.join("---\n", workloads));
+            virtualServices.forEach(v -> files.put("vs-" + v.id + ".yaml", v.yaml()));
+            files.put("delegate.yaml", delegate.yaml());
+            try (var existing = Files.list(dir)) {
+                for (Path p : existing.toList()) {
+                    if (!files.containsKey(p.getFileName().toString())) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            StringBuilder all = new StringBuilder();
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Files.writeString(dir.resolve(f.getKey()), f.getValue());
+                all.append("# ").append(f.getKey()).append('\n').append(f.getValue());
+            }
+            return all.toString();
         }
 
         private static String ports(Random random) {
@@ -328,6 +367,8 @@ class XdsTranslatorMemoDifferentialTest {
 
     /** A VirtualService as editable parts. */
     private static final class VsDoc {
+        private static int nextId;
+        final int id = nextId++;
         String name;
         String namespace = "default";
         List<String> hosts;

@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * holding two Services on one pod and a VirtualService of N routes (exact URIs). Each push rewrites a file: with
  * {@link Edit#BIG} the VirtualService of N routes, its last route moved to a new URI; with {@link Edit#SMALL} the
  * one-route VirtualService of the other service (the N routes stay). A client asks for the new URI every millisecond
- * (a new connection each time) until the proxy answers it from the pod instead of 404. Reports p50, p99 and max
- * per table size, and how long the control plane's apply (load, validate, translate, publish) took.
+ * (a new connection each time) until the proxy answers it from the pod by the new route: status 200 and the
+ * response header {@code x-push} the new route sets to its URI (a 200 alone could come from the service's
+ * default route, while the rewritten file is momentarily empty or partly written). Reports p50, p99 and max per
+ * table size, and how long the control plane's apply (load, validate, translate, publish) took.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]}
  * (defaults: 30 pushes; 10 1000 10000 routes; both edits).
@@ -131,13 +133,19 @@ public final class PushToEffect {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    /** Asks for {@code uri} until the proxy answers 200 (served by the pod); returns System.nanoTime() then. */
+    /**
+     * Asks for {@code uri} until the proxy answers it by the route for it (200 from the pod, with the route's
+     * {@code x-push} header); returns System.nanoTime() then.
+     */
     private static long awaitServed(int port, String host, String uri, long timeoutNanos) throws Exception {
         long deadline = System.nanoTime() + timeoutNanos;
+        String marker = ("\r\n" + PUSH_HEADER + ": " + uri + "\r\n").toLowerCase(java.util.Locale.ROOT);
         while (true) {
-            int status = get(port, host, uri);
+            String head = get(port, host, uri);
             long now = System.nanoTime();
-            if (status == 200) {
+            int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12 ? Integer.parseInt(head.substring(9, 12))
+                    : -1;
+            if (status == 200 && head.toLowerCase(java.util.Locale.ROOT).contains(marker)) {
                 return now;
             }
             if (now > deadline) {
@@ -147,7 +155,8 @@ public final class PushToEffect {
         }
     }
 
-    private static int get(int port, String host, String uri) throws IOException {
+    /** The response head (status line and headers, up to the blank line) of a GET, or what came before EOF. */
+    private static String get(int port, String host, String uri) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();
@@ -155,17 +164,21 @@ public final class PushToEffect {
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
-            byte[] line = new byte[12];
-            int n = 0;
-            while (n < line.length) {
-                int r = in.read(line, n, line.length - n);
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            while (head.size() < 65_536) {
+                int r = in.read(buffer);
                 if (r < 0) {
                     break;
                 }
-                n += r;
+                head.write(buffer, 0, r);
+                String text = head.toString(StandardCharsets.ISO_8859_1);
+                int end = text.indexOf("\r\n\r\n");
+                if (end >= 0) {
+                    return text.substring(0, end + 2);
+                }
             }
-            String status = new String(line, 0, n, StandardCharsets.US_ASCII);
-            return status.startsWith("HTTP/1.1 ") && n >= 12 ? Integer.parseInt(status.substring(9, 12)) : -1;
+            return head.toString(StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -173,6 +186,9 @@ public final class PushToEffect {
         return edit == Edit.BIG ? virtualService("reviews", HOST, routes, lastUri)
                 : virtualService("ratings", OTHER_HOST, 1, lastUri);
     }
+
+    /** The response header the route of the pushed URI sets (to that URI): only that route answers with it. */
+    static final String PUSH_HEADER = "x-push";
 
     static String virtualService(String name, String host, int routes, String lastUri) {
         StringBuilder b = new StringBuilder("""
@@ -190,6 +206,10 @@ public final class PushToEffect {
             String uri = i == routes - 1 ? lastUri : "/svc-" + i + "/items";
             b.append("  - name: r").append(i).append("\n    match:\n    - uri:\n        exact: ").append(uri)
                     .append("\n    route:\n    - destination:\n        host: ").append(host).append('\n');
+            if (i == routes - 1) {
+                b.append("    headers:\n      response:\n        set:\n          ").append(PUSH_HEADER).append(": ")
+                        .append(uri).append('\n');
+            }
         }
         return b.toString();
     }

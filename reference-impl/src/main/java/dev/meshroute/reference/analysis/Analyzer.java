@@ -15,6 +15,7 @@ import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.registry.ServiceRegistry;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,26 +31,58 @@ public final class Analyzer {
     }
 
     public static List<Diagnostic> analyze(MeshConfig config) {
+        return analyze(config, new Memo());
+    }
+
+    /**
+     * The findings of each VirtualService of the last analysis, by identity: they depend on nothing but the
+     * VirtualService and the rest of the configuration (Services, DestinationRules, workloads, Gateways), so while
+     * that rest is equal a VirtualService object seen before (a reload reuses the resources of unchanged files) is
+     * not analysed again. One analysis at a time.
+     */
+    public static final class Memo {
+        private MeshConfig rest;
+        private Map<VirtualService, List<Diagnostic>> findings = new IdentityHashMap<>();
+    }
+
+    /** As {@link #analyze(MeshConfig)}, reusing from {@code memo} the findings of unchanged VirtualServices. */
+    public static List<Diagnostic> analyze(MeshConfig config, Memo memo) {
+        MeshConfig rest = new MeshConfig(List.of(), config.destinationRules(), config.services(), config.workloads(),
+                config.gateways());
+        Map<VirtualService, List<Diagnostic>> before = rest.equals(memo.rest) ? memo.findings : Map.of();
+        Map<VirtualService, List<Diagnostic>> now = new IdentityHashMap<>();
         ServiceRegistry registry = new ServiceRegistry(config, declaredPods(config));
         List<Diagnostic> out = new ArrayList<>();
         for (VirtualService vs : config.virtualServices()) {
-            for (HttpRoute rule : vs.http()) {
-                for (HttpRouteDestination rd : rule.route()) {
-                    referencedSubset(vs, rd.destination(), registry, out, "");
-                }
-                for (var mirror : rule.allMirrors()) {
-                    if (mirror.destination() != null) {
-                        referencedSubset(vs, mirror.destination(), registry, out, "mirror ");
-                    }
-                }
+            List<Diagnostic> found = before.get(vs);
+            if (found == null) {
+                found = new ArrayList<>();
+                analyze(vs, registry, found);
             }
-            UnreachableRules.analyze(vs, out);
+            now.put(vs, found);
+            out.addAll(found);
         }
+        memo.rest = rest;
+        memo.findings = now;
         for (DestinationRule dr : config.destinationRules()) {
             subsetsSelectPods(dr, registry, out);
         }
         conflictingMeshGatewayHosts(config, out);
         return out;
+    }
+
+    private static void analyze(VirtualService vs, ServiceRegistry registry, List<Diagnostic> out) {
+        for (HttpRoute rule : vs.http()) {
+            for (HttpRouteDestination rd : rule.route()) {
+                referencedSubset(vs, rd.destination(), registry, out, "");
+            }
+            for (var mirror : rule.allMirrors()) {
+                if (mirror.destination() != null) {
+                    referencedSubset(vs, mirror.destination(), registry, out, "mirror ");
+                }
+            }
+        }
+        UnreachableRules.analyze(vs, out);
     }
 
     /**

@@ -36,6 +36,8 @@ public final class ConfigStore {
      * validated again.
      */
     private Map<Resource, List<Diagnostic>> validated = new java.util.IdentityHashMap<>();
+    /** For the same reason, the analysis of an unchanged VirtualService is reused while the rest is unchanged. */
+    private final Analyzer.Memo analysis = new Analyzer.Memo();
 
     /** Replaces the configuration with what {@code load} read; see the class comment for rejections. */
     public synchronized Outcome apply(ConfigLoader.LoadResult load) {
@@ -74,7 +76,7 @@ public final class ConfigStore {
         accepted = next;
         validated = validatedNow;
         MeshConfig config = MeshConfig.of(next.values());
-        diagnostics.addAll(Analyzer.analyze(config));
+        diagnostics.addAll(Analyzer.analyze(config, analysis));
         return new Outcome(config, diagnostics);
     }
 }

@@ -14,6 +14,7 @@ import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.registry.Pod;
 import dev.meshroute.reference.translate.ClientProxy;
+import dev.meshroute.reference.translate.RouteMemo;
 import dev.meshroute.reference.translate.XdsResources;
 import dev.meshroute.reference.translate.XdsTranslator;
 import dev.meshroute.reference.workloads.EchoServer;
@@ -54,6 +55,8 @@ public final class ReferenceMesh implements AutoCloseable {
     }
 
     private ConfigStore store = new ConfigStore();
+    /** The sidecar's routes of the last push, reused for rules that did not change (see {@link RouteMemo}). */
+    private RouteMemo sidecarRoutes = new RouteMemo();
     private final ControlPlane controlPlane;
     private final ProxyServer proxy;
     private final AdsClient ads;
@@ -182,7 +185,7 @@ public final class ReferenceMesh implements AutoCloseable {
         ConfigStore.Outcome outcome = store.apply(load);
         List<Pod> running = pods.reconcile(outcome.config());
         XdsResources sidecar = xdsDecorator.apply(XdsTranslator.translate(outcome.config(), running, client,
-                translation));
+                translation, sidecarRoutes));
         String version = gatewayProxy == null ? controlPlane.publish(sidecar)
                 : controlPlane.publish(sidecar, java.util.Map.of(GATEWAY_NODE_ID, XdsTranslator.translateGateway(
                         outcome.config(), running, GATEWAY_PROXY, translation)));
@@ -223,6 +226,7 @@ public final class ReferenceMesh implements AutoCloseable {
      */
     public synchronized void forgetConfig() {
         store = new ConfigStore();
+        sidecarRoutes = new RouteMemo();
     }
 
     /** The route names the ingress gateway holds for a Host, in order (see {@link RouteTable#routeNames}). */

@@ -111,6 +111,8 @@ public final class XdsTranslator {
     private final Options options;
     /** Each rule's origin by where it was written, so rules merged from a delegate keep theirs (route coverage). */
     private Map<SourceLocation, RouteOrigin> ruleOrigins;
+    /** The routes of the previous translation for this proxy, to reuse; null: translate every route. */
+    private RouteMemo memo;
 
     XdsTranslator(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         this.config = config;
@@ -130,6 +132,21 @@ public final class XdsTranslator {
 
     public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options) {
         return new XdsTranslator(config, pods, proxy, options).translate();
+    }
+
+    /**
+     * As {@link #translate(MeshConfig, List, ClientProxy, Options)}, reusing from {@code memo} the routes of rules
+     * whose inputs did not change since the translation that filled it (see {@link RouteMemo}); the result is equal
+     * to a translation from scratch. Keep one memo per proxy.
+     */
+    public static XdsResources translate(MeshConfig config, List<Pod> pods, ClientProxy proxy, Options options,
+                                         RouteMemo memo) {
+        XdsTranslator translator = new XdsTranslator(config, pods, proxy, options);
+        translator.memo = memo;
+        memo.begin(RouteMemo.Context.of(config, pods, proxy, options));
+        XdsResources out = translator.translate();
+        memo.end();
+        return out;
     }
 
     /**
@@ -465,8 +482,17 @@ public final class XdsTranslator {
     }
 
     private Route route(VirtualService vs, HttpRoute rule, HttpMatchRequest match, int port) {
-        Route.Builder r = Route.newBuilder().setMatch(routeMatch(match)).setMetadata(origin(vs, rule, match)
-                .toMetadata());
+        RouteOrigin origin = origin(vs, rule, match);
+        if (memo == null) {
+            return route(vs, rule, match, port, origin);
+        }
+        return memo.route(new RouteMemo.Key(vs.meta(), rule, match, port, origin),
+                () -> route(vs, rule, match, port, origin));
+    }
+
+    /** Reads nothing but its arguments and what {@link RouteMemo.Context} holds (the memo relies on it). */
+    private Route route(VirtualService vs, HttpRoute rule, HttpMatchRequest match, int port, RouteOrigin origin) {
+        Route.Builder r = Route.newBuilder().setMatch(routeMatch(match)).setMetadata(origin.toMetadata());
         String name = rule.name();
         if (match != null && match.name() != null) {
             name = (name == null ? "" : name) + "." + match.name();

@@ -67,6 +67,76 @@ class RouteIndexDifferentialTest {
         assertEquals(true, matched > compared / 10 && matched < compared * 9 / 10, matched + " of " + compared);
     }
 
+    /**
+     * A table compiled taking over the previous table's virtual hosts (those compiled from the same proto object,
+     * as the proxy does when it installs the RDS it already checked) decides every request as a table compiled
+     * from scratch: random edit sequences (a route replaced, added or removed, a virtual host's domains or name
+     * changed); the unchanged hosts are the same objects from step to step.
+     */
+    @Test
+    void compileFromPrevious_randomEdits_decidesAsFromScratch() {
+        Random random = new Random(20261201L);
+        String[] domains = {"a.example", "b.example", "c.example", "*"};
+        int reusedHosts = 0;
+        for (int sequence = 0; sequence < 60; sequence++) {
+            List<VirtualHost> hosts = new ArrayList<>();
+            for (int h = 0; h < 3; h++) {
+                hosts.add(VirtualHost.newBuilder().setName("vh" + h).addDomains(domains[h])
+                        .addAllRoutes(randomRoutes(random, 1 + random.nextInt(30))).build());
+            }
+            RouteTable previous = null;
+            for (int step = 0; step < 25; step++) {
+                int h = random.nextInt(hosts.size());
+                VirtualHost.Builder edited = hosts.get(h).toBuilder();
+                switch (random.nextInt(6)) {
+                    case 0, 1 -> {
+                        if (edited.getRoutesCount() > 0) {
+                            edited.setRoutes(random.nextInt(edited.getRoutesCount()), randomRoutes(random, 1).get(0));
+                        }
+                    }
+                    case 2 -> edited.addRoutes(random.nextInt(edited.getRoutesCount() + 1), randomRoutes(random, 1).get(0));
+                    case 3 -> {
+                        if (edited.getRoutesCount() > 1) {
+                            edited.removeRoutes(random.nextInt(edited.getRoutesCount()));
+                        }
+                    }
+                    case 4 -> edited.clearDomains().addDomains(domains[random.nextInt(domains.length)] + (random.nextBoolean() ? "" : ".x"));
+                    default -> edited.setName("vh" + random.nextInt(4));
+                }
+                hosts.set(h, edited.build());
+                RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName("80");
+                Set<String> seen = new HashSet<>();
+                for (VirtualHost vh : hosts) {
+                    if (seen.addAll(vh.getDomainsList())) {
+                        rc.addVirtualHosts(vh); // Envoy rejects a repeated domain; leave such a host out
+                    }
+                }
+                RouteConfiguration config = rc.build();
+                RouteTable scratch = RouteTable.compile(config, Map.of(), Map.of(), () -> 0L,
+                        dev.meshroute.reference.mutants.Mutant.NONE);
+                RouteTable incremental = RouteTable.compile(config, Map.of(), Map.of(), () -> 0L,
+                        dev.meshroute.reference.mutants.Mutant.NONE, previous);
+                for (VirtualHost vh : config.getVirtualHostsList()) {
+                    String domain = vh.getDomains(0).equals("*") ? "other.example" : vh.getDomains(0);
+                    assertEquals(scratch.routeNames(domain), incremental.routeNames(domain), domain);
+                    reusedHosts += previous != null && previous.routeNames(domain).equals(scratch.routeNames(domain))
+                            ? 1 : 0;
+                }
+                for (int r = 0; r < 40; r++) {
+                    HttpRequestHead base = randomRequest(random);
+                    String authority = random.nextInt(4) == 0 ? "other.example" : domains[random.nextInt(3)];
+                    HttpRequestHead request = new HttpRequestHead(base.method(), base.path(), authority, "http",
+                            base.headers());
+                    assertEquals(scratch.explain(request), incremental.explain(request),
+                            () -> "config " + config + "\nrequest " + request);
+                }
+                previous = incremental;
+            }
+        }
+        // most steps leave most virtual hosts as they were: the reuse path must have been taken
+        assertEquals(true, reusedHosts > 1000, "virtual hosts unchanged between steps: " + reusedHosts);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiterString = " => ", value = {
             "/api/v[0-9]+/.* => /api/v",

@@ -32,6 +32,22 @@ public final class WeightSteps {
      */
     @Then("requests {word} {string} to {string} are split by outcome:")
     public void split(String method, String path, String host, DataTable table) {
+        split(method, path, host, table, false);
+    }
+
+    /**
+     * As {@link #split(String, String, String, DataTable)}, each request sent after the previous one's answer: for a
+     * split among a subset's pods, which the load balancer decides. Istio's default, least request, picks the pod
+     * with fewer requests in flight of two random ones (Envoy's power of two choices); with requests in flight
+     * together, a pod whose requests fail at once has fewer in flight and is picked more often than its share,
+     * so only one request at a time gives every pod the same chance.
+     */
+    @Then("requests {word} {string} to {string}, one at a time, are split by outcome:")
+    public void splitOneAtATime(String method, String path, String host, DataTable table) {
+        split(method, path, host, table, true);
+    }
+
+    private void split(String method, String path, String host, DataTable table, boolean oneAtATime) {
         Map<String, Integer> weights = new LinkedHashMap<>();
         for (List<String> row : table.asLists()) {
             weights.put(row.get(0), Integer.parseInt(row.get(1).trim()));
@@ -41,7 +57,8 @@ public final class WeightSteps {
         Exchange.Request request = new Exchange.Request(method, path, host, List.of());
         world.ensureApplied();
         world.lastRequest = request;
-        List<Exchange.Response> responses = world.target.sendMany(request, n);
+        List<Exchange.Response> responses = oneAtATime ? world.target.sendOneAtATime(request, n)
+                : world.target.sendMany(request, n);
         Map<String, Long> counts = new LinkedHashMap<>();
         long transportFailures = 0;
         String firstFailure = null;

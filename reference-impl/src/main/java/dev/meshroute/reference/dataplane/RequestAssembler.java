@@ -85,20 +85,30 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
         return null;
     }
 
+    /**
+     * Chunks of a streamed body bypass {@link #decode}: Netty's decoder asks for another read whenever a read
+     * produced no message while auto-read is off, which would defeat the pause that flow control relies on.
+     */
     @Override
-    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
-        if (streaming != null && msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
-            if (content.decoderResult().isFailure()) {
-                // a broken chunk in the middle of a streamed body: the upstream cannot get a whole body either
-                streaming.sourceClosed();
-                streaming = null;
-                ctx.close();
-                return;
-            }
-            streaming.push(content.retain());
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (streaming != null && msg instanceof HttpContent content && !(msg instanceof HttpRequest)
+                && content.decoderResult().isSuccess()) {
+            streaming.push(content);
             if (content instanceof LastHttpContent) {
                 streaming = null;
             }
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
+        if (streaming != null) {
+            // a broken chunk in the middle of a streamed body: the upstream cannot get a whole body either
+            streaming.sourceClosed();
+            streaming = null;
+            ctx.close();
             return;
         }
         if (msg instanceof HttpRequest request) {

@@ -36,6 +36,23 @@ final class ResponseAssembler extends MessageToMessageDecoder<HttpObject> {
         this.bufferLimitBytes = bufferLimitBytes;
     }
 
+    /**
+     * Chunks of a streamed body bypass {@link #decode}: Netty's decoder asks for another read whenever a read
+     * produced no message while auto-read is off, which would defeat the pause that flow control relies on.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (streaming != null && msg instanceof HttpContent content && !(msg instanceof HttpResponse)
+                && content.decoderResult().isSuccess()) {
+            streaming.push(content);
+            if (content instanceof LastHttpContent) {
+                streaming = null;
+            }
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
         if (msg.decoderResult().isFailure()) {
@@ -46,13 +63,6 @@ final class ResponseAssembler extends MessageToMessageDecoder<HttpObject> {
                 return;
             }
             out.add(failed(msg.decoderResult()));
-            return;
-        }
-        if (streaming != null && msg instanceof HttpContent content) {
-            streaming.push(content.retain());
-            if (content instanceof LastHttpContent) {
-                streaming = null;
-            }
             return;
         }
         if (msg instanceof HttpResponse response) {

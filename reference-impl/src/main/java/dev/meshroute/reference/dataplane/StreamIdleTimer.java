@@ -22,18 +22,22 @@ import java.util.concurrent.TimeUnit;
  * started, the connection just closes (source/common/http/conn_manager_impl.cc {@code onIdleTimeout}). So a client
  * that sends its headers and then trickles or stops its body, or stops reading a response, cannot hold the
  * connection and its upstream for good. It sits after the HTTP codec and sees decoded requests and responses.
+ *
+ * <p>Activity only notes the time; one timer per connection checks it when it fires and sets itself again for the
+ * rest, as Netty's {@code IdleStateHandler} does, so a busy connection does not schedule a task per message.
  */
 final class StreamIdleTimer extends ChannelDuplexHandler {
 
-    private final long timeoutMillis;
+    private final long timeoutNanos;
     private ScheduledFuture<?> timer;
+    private long lastActivity;
     /** Requests whose head was read and whose response is not yet written whole. */
     private int open;
     private boolean requestComplete;
     private boolean responseStarted;
 
     StreamIdleTimer(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
     @Override
@@ -77,9 +81,14 @@ final class StreamIdleTimer extends ChannelDuplexHandler {
     }
 
     private void restart(ChannelHandlerContext ctx) {
-        cancel();
-        if (open > 0 && timeoutMillis > 0) {
-            timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+        if (timeoutNanos == 0) {
+            return;
+        }
+        lastActivity = System.nanoTime();
+        if (open == 0) {
+            cancel();
+        } else if (timer == null) {
+            timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -92,7 +101,12 @@ final class StreamIdleTimer extends ChannelDuplexHandler {
 
     private void expire(ChannelHandlerContext ctx) {
         timer = null;
-        if (!ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() || open == 0) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActivity;
+        if (idle < timeoutNanos) {
+            timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos - idle, TimeUnit.NANOSECONDS);
             return;
         }
         if (responseStarted) {

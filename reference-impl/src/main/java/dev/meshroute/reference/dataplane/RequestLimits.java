@@ -23,8 +23,12 @@ import java.time.Duration;
  * @param streamIdleTimeout     how long a request may go without a byte read from the client or written to it
  *                              before the proxy gives up on it: 408 (504 when the request was complete) with flag
  *                              SI if no response was started, else the connection just closes (Envoy's HTTP
- *                              connection manager {@code stream_idle_timeout}, default 5 minutes, which Istio keeps;
- *                              {@code ConnectionManagerImpl::ActiveStream::onIdleTimeout}); zero turns it off
+ *                              connection manager {@code stream_idle_timeout}, default 5 minutes;
+ *                              {@code ConnectionManagerImpl::ActiveStream::onIdleTimeout}). Istio turns it off in
+ *                              every connection manager it builds (istio/istio
+ *                              pilot/pkg/networking/core/listener_builder.go, {@code buildHTTPConnectionManager}:
+ *                              {@code StreamIdleTimeout = 0}); the reference keeps Envoy's default so that a stalled
+ *                              client cannot hold a connection, as with its head timeout. Zero turns it off, as Istio
  */
 public record RequestLimits(int maxRequestHeadersKb, int maxHeadersCount, Duration requestHeadersTimeout,
                             int bufferLimitBytes, Duration streamIdleTimeout) {

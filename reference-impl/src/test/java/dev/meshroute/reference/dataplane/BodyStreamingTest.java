@@ -119,6 +119,41 @@ class BodyStreamingTest {
         }
     }
 
+    @Test
+    void chunkedBodiesOverTheLimit_streamBothWays_andTheConnectionsAreReusedAfter() throws Exception {
+        int size = 3 * MIB;
+        Upstream upstream = upstream(socket -> {
+            String received = Upstream.readRequest(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nx-received: " + received + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            writeChunked(out, size);
+        });
+        int port = start(to(upstream), RequestLimits.DEFAULTS);
+        try (Socket client = client(port)) {
+            for (int i = 1; i <= 2; i++) { // the second exchange reuses both connections
+                OutputStream out = client.getOutputStream();
+                byte[] head = ("POST /chunked HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                daemon(() -> {
+                    try {
+                        out.write(head);
+                        writeChunked(out, size);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                InputStream in = client.getInputStream();
+                Map<String, String> headers = Reply.readHead(in);
+                assertEquals(size + ":" + crc(size), headers.get("x-received"), "what the upstream received");
+                assertEquals("chunked", headers.get("transfer-encoding"), headers.toString());
+                assertEquals(size + ":" + crc(size), Upstream.readChunked(in), "what the client received");
+            }
+        }
+        assertEquals(2, upstream.requests());
+        assertEquals(1, upstream.connections(), "the upstream connection went back to the pool both times");
+    }
+
     // ---- response bodies
 
     @Test
@@ -294,6 +329,22 @@ class BodyStreamingTest {
         return crc(length);
     }
 
+    /** Writes {@code length} pseudo-random bytes (as {@link #write}) in 64 KiB chunks of the chunked coding. */
+    private static void writeChunked(OutputStream out, long length) throws IOException {
+        SplittableRandom random = new SplittableRandom(length);
+        byte[] block = new byte[64 * 1024];
+        for (long left = length; left > 0; ) {
+            int n = (int) Math.min(block.length, left);
+            fill(random, block, n);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(block, 0, n);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            left -= n;
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
     /** Writes {@code head} and then {@code length} pseudo-random bytes, counting them; returns their CRC32. */
     private static long write(OutputStream out, byte[] head, long length, AtomicLong written) throws IOException {
         out.write(head);
@@ -405,6 +456,7 @@ class BodyStreamingTest {
 
         private final ServerSocket server;
         private final AtomicInteger requests = new AtomicInteger();
+        private final AtomicInteger connections = new AtomicInteger();
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
         Upstream(Handler handler) throws IOException {
@@ -415,6 +467,7 @@ class BodyStreamingTest {
                 while (!server.isClosed()) {
                     try {
                         Socket socket = server.accept();
+                        connections.incrementAndGet();
                         socket.setSendBufferSize(SMALL_SOCKET_BUFFER);
                         sockets.add(socket);
                         daemon(() -> {
@@ -438,6 +491,11 @@ class BodyStreamingTest {
             return (InetSocketAddress) server.getLocalSocketAddress();
         }
 
+        /** Connections accepted. */
+        int connections() {
+            return connections.get();
+        }
+
         /** Requests its handler has finished with. */
         int requests() {
             return requests.get();
@@ -452,9 +510,12 @@ class BodyStreamingTest {
             socket.getOutputStream().write(body);
         }
 
-        /** Reads one request; returns "length:crc32" of its body. */
+        /** Reads one request, with a Content-Length or chunked body; returns "length:crc32" of its body. */
         static String readRequest(InputStream in) throws IOException {
             Map<String, String> headers = readHead(in);
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                return readChunked(in);
+            }
             long length = Long.parseLong(headers.getOrDefault("content-length", "0"));
             CRC32 crc = new CRC32();
             byte[] buffer = new byte[64 * 1024];
@@ -466,6 +527,24 @@ class BodyStreamingTest {
             if (total < length) {
                 throw new IOException("body ended after " + total + " of " + length + " bytes");
             }
+            return total + ":" + crc.getValue();
+        }
+
+        /** Reads a chunked body and its trailer section; returns "length:crc32" of the body. */
+        static String readChunked(InputStream in) throws IOException {
+            CRC32 crc = new CRC32();
+            long total = 0;
+            for (int size = Integer.parseInt(line(in).trim(), 16); size > 0;
+                 size = Integer.parseInt(line(in).trim(), 16)) {
+                byte[] chunk = in.readNBytes(size);
+                if (chunk.length < size) {
+                    throw new IOException("chunk ended after " + chunk.length + " of " + size + " bytes");
+                }
+                crc.update(chunk);
+                total += size;
+                line(in); // the CRLF after the chunk
+            }
+            headers(in); // trailers, up to the empty line
             return total + ":" + crc.getValue();
         }
 

@@ -166,7 +166,8 @@ final class ProxyBackendHandler {
                 }
             };
             if (request instanceof StreamedRequest streamed) {
-                upstream.write(streamed.head());
+                // sent once the head is: an upstream may answer without reading the body
+                upstream.write(streamed.head()).addListener(sent);
                 upstream.writeAndFlush(streamed.firstPart()).addListener(sent);
                 requestRest.attach(upstream, timeoutMillis > 0 ? startClock : () -> { });
             } else {

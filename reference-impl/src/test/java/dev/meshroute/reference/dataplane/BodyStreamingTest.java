@@ -54,10 +54,13 @@ class BodyStreamingTest {
     private static final int SMALL_SOCKET_BUFFER = 64 * 1024;
 
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
+    /** Upstream handlers that hold a connection without answering wait for this. */
+    private final CountDownLatch testEnded = new CountDownLatch(1);
     private ProxyServer proxy;
 
     @AfterEach
     void stop() throws Exception {
+        testEnded.countDown();
         if (proxy != null) {
             proxy.close();
         }
@@ -152,6 +155,26 @@ class BodyStreamingTest {
         }
         assertEquals(2, upstream.requests());
         assertEquals(1, upstream.connections(), "the upstream connection went back to the pool both times");
+    }
+
+    @Test
+    void anAnswerBeforeAStreamedBodyHasAllCome_isRelayed_andTheConnectionCloses() throws Exception {
+        Upstream upstream = upstream(socket -> {
+            Upstream.readHead(socket.getInputStream());
+            socket.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\n\r\nbig!"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // and reads no more of it (closing now would reset the connection, and the answer might be lost)
+            await(testEnded);
+        });
+        int port = start(to(upstream), RequestLimits.DEFAULTS);
+        try (Socket client = client(port)) {
+            writeInBackground(client, post("/early", 8 * MIB), 8 * MIB, new AtomicLong());
+            Reply reply = Reply.read(client.getInputStream());
+            assertEquals(413, reply.status(), reply.toString());
+            assertEquals("big!", reply.text());
+            assertEquals("close", reply.headers().get("connection"), "the rest of the body cannot be skipped");
+            assertTrue(closed(client), "the proxy closed the connection after the answer");
+        }
     }
 
     // ---- response bodies
@@ -282,7 +305,7 @@ class BodyStreamingTest {
     void aCompleteRequestWhoseUpstreamStaysSilent_gets504StreamTimeout() throws Exception {
         Upstream upstream = upstream(socket -> {
             Upstream.readRequest(socket.getInputStream());
-            await(new CountDownLatch(1)); // never answers; closed when the test ends
+            await(testEnded); // never answers
         });
         int port = start(to(upstream), RequestLimits.DEFAULTS.withStreamIdleTimeout(Duration.ofMillis(300)));
         try (Socket client = client(port)) {
@@ -402,6 +425,15 @@ class BodyStreamingTest {
             last = now;
         }
         return last;
+    }
+
+    /** Whether the peer closed the connection (a reset counts: the proxy closed with unread bytes). */
+    private static boolean closed(Socket socket) {
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (IOException reset) {
+            return true;
+        }
     }
 
     private static void awaitCount(Upstream upstream, int count) throws InterruptedException {
@@ -557,6 +589,9 @@ class BodyStreamingTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String h = line(in); !h.isEmpty(); h = line(in)) {
                 int colon = h.indexOf(':');
+                if (colon < 0) {
+                    throw new IOException("not a header line: " + h.substring(0, Math.min(h.length(), 40)));
+                }
                 headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
             }
             return headers;

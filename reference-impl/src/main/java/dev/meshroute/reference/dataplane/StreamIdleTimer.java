@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * connection and its upstream for good. It sits after the HTTP codec and sees decoded requests and responses.
  *
  * <p>Activity only notes the time; one timer per connection checks it when it fires and sets itself again for the
- * rest, as Netty's {@code IdleStateHandler} does, so a busy connection does not schedule a task per message.
+ * rest, as Netty's {@code IdleStateHandler} does, so a busy connection schedules about one task per timeout period,
+ * not one per message or per request.
  */
 final class StreamIdleTimer extends ChannelDuplexHandler {
 
@@ -85,9 +86,8 @@ final class StreamIdleTimer extends ChannelDuplexHandler {
             return;
         }
         lastActivity = System.nanoTime();
-        if (open == 0) {
-            cancel();
-        } else if (timer == null) {
+        // Left running when no request is open: it then lapses once, instead of a cancel and a new task per request.
+        if (open > 0 && timer == null) {
             timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
         }
     }

@@ -153,7 +153,7 @@ class BodyStreamingTest {
                 assertEquals(size + ":" + crc(size), Upstream.readChunked(in), "what the client received");
             }
         }
-        assertEquals(2, upstream.requests());
+        awaitCount(upstream, 2);
         assertEquals(1, upstream.connections(), "the upstream connection went back to the pool both times");
     }
 
@@ -246,8 +246,8 @@ class BodyStreamingTest {
             assertEquals(200, reply.status(), "retried on the healthy upstream: " + reply);
             assertEquals(small + ":" + sent, reply.text(), "the retry carried the whole body");
         }
-        assertEquals(1, failing.requests());
-        assertEquals(1, healthy.requests());
+        awaitCount(failing, 1);
+        awaitCount(healthy, 1);
         awaitCount(mirror, 1);
 
         int large = 3 * MIB; // over it: streamed
@@ -256,7 +256,7 @@ class BodyStreamingTest {
             Reply reply = Reply.read(client.getInputStream());
             assertEquals(503, reply.status(), "not retried, as Envoy gives retries up past its buffer: " + reply);
         }
-        assertEquals(2, failing.requests());
+        awaitCount(failing, 2);
         assertEquals(1, healthy.requests(), "no retry of the streamed request");
         assertEquals(1, mirror.requests(), "no mirror of the streamed request");
     }
@@ -436,6 +436,7 @@ class BodyStreamingTest {
         }
     }
 
+    /** Waits for an upstream's count, which moves just after it has answered, so after the client has read. */
     private static void awaitCount(Upstream upstream, int count) throws InterruptedException {
         for (int i = 0; i < 200 && upstream.requests() < count; i++) {
             Thread.sleep(50);

@@ -81,23 +81,27 @@ final class LocalReplies {
         return response;
     }
 
+    /**
+     * Envoy's answer when a request stays silent for the stream idle timeout before its response started: 408, or
+     * 504 once the request was complete (source/common/http/utility.cc {@code maybeRequestTimeoutCode}), body
+     * "stream timeout", flag SI (details stream_idle_timeout); the connection then closes.
+     */
+    static FullHttpResponse streamIdleTimeout(boolean requestComplete) {
+        FullHttpResponse response = of(requestComplete ? 504 : 408, "stream timeout", "SI");
+        HttpUtil.setKeepAlive(response, false);
+        return response;
+    }
+
     /** The local reply for a request the decoder or {@link RequestAssembler} failed. */
     static FullHttpResponse forDecoderFailure(Throwable cause) {
         if (cause instanceof RequestAssembler.Refused refused) {
             return refused.reply();
-        }
-        if (cause instanceof io.netty.handler.codec.http.TooLongHttpContentException) {
-            return payloadTooLarge();
         }
         if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException
                 || cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
             return headersTooLarge(); // Envoy counts the URL in the header bytes too
         }
         return badRequest();
-    }
-
-    static FullHttpResponse payloadTooLarge() {
-        return of(413, "Payload Too Large", null);
     }
 
     /**

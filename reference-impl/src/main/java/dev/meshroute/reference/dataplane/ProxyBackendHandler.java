@@ -2,6 +2,7 @@ package dev.meshroute.reference.dataplane;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -22,6 +23,10 @@ import java.util.logging.Logger;
  * The upstream side of one proxied exchange: sends a request on a pooled connection and hands back exactly one
  * response, the upstream's or a 503 local reply if the connection fails first: UF when the request could not be
  * sent, UC when the connection ended after it was sent.
+ *
+ * <p>A {@link StreamedRequest}'s head and buffered part are written first and the rest of its body follows as it
+ * arrives; a {@link StreamedResponse} is handed on at its head and its connection goes back to the pool only once
+ * its last chunk came. A connection is reused only when both whole bodies went through.
  *
  * <p>Every pooled connection ends in one {@link Slot}, which passes the connection's events to the exchange it
  * carries, if any; the exchange returns the connection to the pool when both sides allow keep-alive. (A handler
@@ -70,16 +75,19 @@ final class ProxyBackendHandler {
     private final UpstreamPool pool;
     private final InetSocketAddress endpoint;
     private final boolean requestAllowsReuse;
+    /** The rest of a streamed request's body, or null when the request was sent whole. */
+    private final BodyStream requestRest;
     private final Consumer<FullHttpResponse> reply;
     private Slot slot;
     private boolean finished;
     private boolean written;
 
     private ProxyBackendHandler(UpstreamPool pool, InetSocketAddress endpoint, boolean requestAllowsReuse,
-                                Consumer<FullHttpResponse> reply) {
+                                BodyStream requestRest, Consumer<FullHttpResponse> reply) {
         this.pool = pool;
         this.endpoint = endpoint;
         this.requestAllowsReuse = requestAllowsReuse;
+        this.requestRest = requestRest;
         this.reply = reply;
     }
 
@@ -95,7 +103,8 @@ final class ProxyBackendHandler {
     /**
      * As {@link #forward(UpstreamPool, EventLoop, InetSocketAddress, FullHttpRequest, Consumer)}, with Envoy's route
      * timeout: when no response has come {@code timeoutMillis} after the request, the upstream exchange is reset and
-     * the client gets 504 UT (0: no timeout, Istio's default).
+     * the client gets 504 UT (0: no timeout, Istio's default). For a streamed request the clock starts when its
+     * body has been sent, as Envoy's starts when the downstream request is complete.
      */
     static void forward(UpstreamPool pool, EventLoop loop, InetSocketAddress endpoint, FullHttpRequest request,
                         long timeoutMillis, Consumer<FullHttpResponse> replyOnce) {
@@ -105,19 +114,21 @@ final class ProxyBackendHandler {
             if (replied.compareAndSet(false, true)) {
                 replyOnce.accept(response);
             } else {
-                response.release();
+                BodyStream.discard(response);
             }
         };
-        if (timeoutMillis > 0) {
-            loop.schedule(() -> {
-                if (!replied.get()) {
-                    reply.accept(LocalReplies.upstreamTimeout());
-                    Channel upstream = upstreamChannel.get();
-                    if (upstream != null) {
-                        upstream.close();
-                    }
+        BodyStream requestRest = request instanceof StreamedRequest streamed ? streamed.rest() : null;
+        Runnable startClock = () -> loop.schedule(() -> {
+            if (!replied.get()) {
+                reply.accept(LocalReplies.upstreamTimeout());
+                Channel upstream = upstreamChannel.get();
+                if (upstream != null) {
+                    upstream.close();
                 }
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (timeoutMillis > 0 && requestRest == null) {
+            startClock.run();
         }
         boolean requestAllowsReuse = HttpUtil.isKeepAlive(request);
         ChannelFuture acquired = pool.acquire(loop, endpoint);
@@ -136,7 +147,8 @@ final class ProxyBackendHandler {
                 upstream.close(); // timed out while connecting
                 return;
             }
-            ProxyBackendHandler handler = new ProxyBackendHandler(pool, endpoint, requestAllowsReuse, reply);
+            ProxyBackendHandler handler =
+                    new ProxyBackendHandler(pool, endpoint, requestAllowsReuse, requestRest, reply);
             Slot slot = upstream.pipeline().get(Slot.class);
             if (slot == null) { // closed since it was pooled, and its pipeline already torn down
                 request.release();
@@ -146,13 +158,21 @@ final class ProxyBackendHandler {
             handler.slot = slot;
             slot.exchange = handler;
             // A pooled connection can close between acquire and write, before this handler could see it close.
-            upstream.writeAndFlush(request).addListener((ChannelFuture write) -> {
+            ChannelFutureListener sent = (ChannelFuture write) -> {
                 if (write.isSuccess()) {
                     handler.written = true;
                 } else {
                     handler.fail(upstream, write.cause());
                 }
-            });
+            };
+            if (request instanceof StreamedRequest streamed) {
+                // sent once the head is: an upstream may answer without reading the body
+                upstream.write(streamed.head()).addListener(sent);
+                upstream.writeAndFlush(streamed.firstPart()).addListener(sent);
+                requestRest.attach(upstream, timeoutMillis > 0 ? startClock : () -> { });
+            } else {
+                upstream.writeAndFlush(request).addListener(sent);
+            }
         });
     }
 
@@ -165,12 +185,23 @@ final class ProxyBackendHandler {
         }
         finished = true;
         detach();
-        if (requestAllowsReuse && HttpUtil.isKeepAlive(response)) {
-            pool.release(ctx.channel(), endpoint);
+        Channel upstream = ctx.channel();
+        boolean reusable = requestAllowsReuse && HttpUtil.isKeepAlive(response);
+        if (response instanceof StreamedResponse streamed) {
+            streamed.rest().whenReceived(() -> releaseOrClose(upstream, reusable));
         } else {
-            ctx.channel().close();
+            releaseOrClose(upstream, reusable);
         }
         reply.accept(response);
+    }
+
+    /** A connection goes back to the pool only if both messages went through whole. */
+    private void releaseOrClose(Channel upstream, boolean reusable) {
+        if (reusable && (requestRest == null || requestRest.sent())) {
+            pool.release(upstream, endpoint);
+        } else {
+            upstream.close();
+        }
     }
 
     private void detach() {

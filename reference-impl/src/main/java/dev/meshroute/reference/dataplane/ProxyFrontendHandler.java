@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -27,6 +28,11 @@ import java.util.logging.Logger;
 /**
  * The downstream side of the proxy: routes each request on a client connection and answers it with a local reply
  * or the upstream's response, one request at a time and in arrival order.
+ *
+ * <p>A {@link StreamedRequest} is routed on its head like any other and forwarded once, without mirrors (Envoy drops
+ * shadows of a body it cannot buffer); if it is answered before its body has all come, the connection closes after
+ * the answer, as the rest of the body cannot be skipped safely. A {@link StreamedResponse} is relayed head first,
+ * then its body as it comes; the next request is served once it has all been written.
  */
 final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -38,6 +44,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private HttpVersion version;
     private boolean keepAlive;
+    /** The rest of the current request's body when it is streamed, else null. */
+    private BodyStream requestRest;
 
     ProxyFrontendHandler(Supplier<Router> router, UpstreamPool upstreams) {
         this.router = router;
@@ -100,6 +108,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         busy = true;
         version = request.protocolVersion();
         keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);
+        requestRest = request instanceof StreamedRequest streamed ? streamed.rest() : null;
         try {
             serve(ctx, request);
         } catch (RuntimeException e) {
@@ -147,12 +156,13 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, RouteDecision.Forward forward) {
-        for (InetSocketAddress mirror : forward.attempts().mirrors()) {
+        List<InetSocketAddress> mirrors = request instanceof StreamedRequest ? List.of() : forward.attempts().mirrors();
+        for (InetSocketAddress mirror : mirrors) {
             // request_mirror_policies: a fire-and-forget copy; its answer is dropped
             FullHttpRequest copy = request.retainedDuplicate();
             try {
                 ProxyBackendHandler.forward(upstreams, ctx.channel().eventLoop(), mirror, copy, 0,
-                        FullHttpResponse::release);
+                        BodyStream::discard);
             } finally {
                 copy.release();
             }
@@ -168,20 +178,59 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void relay(ChannelHandlerContext ctx, FullHttpResponse response) {
         // These describe the upstream connection; respond() sets the downstream one's.
         response.headers().remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE);
-        respond(ctx, response);
+        if (response instanceof StreamedResponse streamed) {
+            relayStreamed(ctx, streamed);
+        } else {
+            respond(ctx, response);
+        }
     }
 
     private void respond(ChannelHandlerContext ctx, FullHttpResponse response) {
+        boolean keep = answering();
         busy = false;
         response.setProtocolVersion(version);
-        HttpUtil.setKeepAlive(response, keepAlive);
+        HttpUtil.setKeepAlive(response, keep);
         ChannelFuture written = ctx.writeAndFlush(response);
-        if (keepAlive) {
+        if (keep) {
             // Later, not now: a run of pipelined local replies would otherwise recurse once per request.
             ctx.executor().execute(() -> serveNext(ctx));
         } else {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** Writes the head and the buffered part now, the rest as it comes; serves the next request after it. */
+    private void relayStreamed(ChannelHandlerContext ctx, StreamedResponse response) {
+        // a body that only the connection's end delimits leaves the connection unusable after it
+        boolean keep = answering()
+                && (HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response));
+        HttpResponse head = response.head();
+        head.setProtocolVersion(version);
+        HttpUtil.setKeepAlive(head, keep);
+        Channel downstream = ctx.channel();
+        downstream.write(head);
+        downstream.write(response.firstPart());
+        response.rest().attach(downstream, () -> {
+            busy = false;
+            if (keep) {
+                serveNext(ctx);
+            } else {
+                downstream.close();
+            }
+        });
+    }
+
+    /**
+     * The answer to the current request is being written: whether the connection stays open after it. Not if the
+     * client asked otherwise, nor if the request's body is still coming (what is left of it is dropped).
+     */
+    private boolean answering() {
+        if (requestRest != null && !requestRest.received()) {
+            requestRest.drop();
+            keepAlive = false;
+        }
+        requestRest = null;
+        return keepAlive;
     }
 
     private static void closeOnFlush(Channel channel) {

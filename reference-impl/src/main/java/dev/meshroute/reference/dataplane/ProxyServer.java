@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
@@ -18,7 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * The reference proxy's HTTP/1.1 listener: routes every request with the current {@link Router} and either
- * answers it locally or forwards it, unchanged, to the chosen endpoint over pooled keep-alive connections.
+ * answers it locally or forwards it, unchanged, to the chosen endpoint over pooled keep-alive connections. Bodies up
+ * to the buffer limit are buffered whole; larger ones are streamed in both directions with flow control
+ * ({@link BodyStream}).
  *
  * <p>The router is looked up once per request, so the caller can swap it at any time.
  */
@@ -31,12 +32,11 @@ public final class ProxyServer implements AutoCloseable {
     static final int WORKER_THREADS = Math.max(1, Integer.getInteger("meshroute.proxy.workers", 2));
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_SIZE = 61440;
-    private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
 
     private final InetSocketAddress bindAddress;
     private final Supplier<Router> router;
     private final RequestLimits limits;
-    private final UpstreamPool upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_BODY_BYTES);
+    private final UpstreamPool upstreams;
     private EventLoopGroup group;
     private Channel serverChannel;
 
@@ -50,11 +50,12 @@ public final class ProxyServer implements AutoCloseable {
         this(bindAddress, router, RequestLimits.DEFAULTS);
     }
 
-    /** As {@link #ProxyServer(InetSocketAddress, Supplier)}, with other limits on request heads. */
+    /** As {@link #ProxyServer(InetSocketAddress, Supplier)}, with other limits on requests. */
     public ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router, RequestLimits limits) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.router = Objects.requireNonNull(router, "router");
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, limits.bufferLimitBytes());
     }
 
     /**
@@ -77,15 +78,18 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        RequestHeadTimer headTimer = new RequestHeadTimer(limits.requestHeadersTimeout().toMillis());
+                        // Envoy counts the URL within max_request_headers_kb: a request line may be as long
+                        DownstreamCodec codec = new DownstreamCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(limits.decoderHeaderBytes())
+                                .setMaxHeaderSize(limits.decoderHeaderBytes()));
+                        RequestHeadTimer headTimer =
+                                new RequestHeadTimer(limits.requestHeadersTimeout().toMillis(), codec);
                         ch.pipeline().addLast(
                                 headTimer.bytes(),
-                                // Envoy counts the URL within max_request_headers_kb: a request line may be as long
-                                new HttpServerCodec(new HttpDecoderConfig()
-                                        .setMaxInitialLineLength(limits.decoderHeaderBytes())
-                                        .setMaxHeaderSize(limits.decoderHeaderBytes())),
+                                codec,
                                 headTimer.heads(),
-                                new RequestAssembler(MAX_BODY_BYTES, limits),
+                                new StreamIdleTimer(limits.streamIdleTimeout().toMillis()),
+                                new RequestAssembler(limits),
                                 new ProxyFrontendHandler(router, upstreams));
                     }
                 })

@@ -16,32 +16,31 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpContentException;
 
 import java.util.List;
 
 /**
- * A decoder that joins a request's head and body into one {@link FullHttpRequest} with its headers as sent.
+ * A decoder that joins a request's head and body into one {@link FullHttpRequest} with its headers as sent, as long
+ * as the body fits the buffer limit; a larger body is streamed: the head and the buffered part come out as a
+ * {@link StreamedRequest} as soon as the limit is reached, and the rest of the body goes to its {@link BodyStream}
+ * as it arrives. (Envoy's router likewise buffers a body for retries and shadows up to the buffer limit, then gives
+ * them up and streams: source/common/router/router.cc {@code decodeData}. It has no limit on a streamed body.)
  *
  * <p>Netty's {@code HttpObjectAggregator} would do the joining, but it rewrites framing headers (adds
  * {@code content-length: 0} to every GET, drops {@code transfer-encoding}), and routing and the upstream must see
- * the headers the client sent. A request that cannot be decoded, or whose body is over the limit, comes out as a
- * request whose {@link DecoderResult} is the failure.
+ * the headers the client sent. A request that cannot be decoded comes out as a request whose {@link DecoderResult}
+ * is the failure.
  */
 final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
 
-    private final int maxBodyBytes;
     private final RequestLimits limits;
     private HttpRequest head;
     private CompositeByteBuf body;
+    /** The body being streamed, from the limit to its last chunk; null otherwise. */
+    private BodyStream streaming;
 
-    RequestAssembler(int maxBodyBytes) {
-        this(maxBodyBytes, RequestLimits.DEFAULTS);
-    }
-
-    RequestAssembler(int maxBodyBytes, RequestLimits limits) {
+    RequestAssembler(RequestLimits limits) {
         super(HttpObject.class);
-        this.maxBodyBytes = maxBodyBytes;
         this.limits = limits;
     }
 
@@ -86,8 +85,32 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
         return null;
     }
 
+    /**
+     * Chunks of a streamed body bypass {@link #decode}: Netty's decoder asks for another read whenever a read
+     * produced no message while auto-read is off, which would defeat the pause that flow control relies on.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (streaming != null && msg instanceof HttpContent content && !(msg instanceof HttpRequest)
+                && content.decoderResult().isSuccess()) {
+            streaming.push(content);
+            if (content instanceof LastHttpContent) {
+                streaming = null;
+            }
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
+        if (streaming != null) {
+            // a broken chunk in the middle of a streamed body: the upstream cannot get a whole body either
+            streaming.sourceClosed();
+            streaming = null;
+            ctx.close();
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             Refused refused = refuse(request);
             if (refused != null) {
@@ -110,12 +133,14 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
             }
         }
         if (msg instanceof HttpContent content && head != null) {
-            if (body.readableBytes() + content.content().readableBytes() > maxBodyBytes) {
-                // Once failed, the rest of this body is dropped: head stays null until the next request.
-                out.add(failed(new TooLongHttpContentException("request body over " + maxBodyBytes + " bytes")));
+            body.addComponent(true, content.content().retain());
+            if (!(content instanceof LastHttpContent) && body.readableBytes() > limits.bufferLimitBytes()) {
+                streaming = BodyStream.fromDownstream(ctx.channel());
+                out.add(new StreamedRequest(head, body, head.headers(), streaming));
+                head = null;
+                body = null;
                 return;
             }
-            body.addComponent(true, content.content().retain());
             if (content instanceof LastHttpContent last) {
                 out.add(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
                         head.headers(), last.trailingHeaders()));
@@ -123,6 +148,15 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
                 body = null;
             }
         }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (streaming != null) {
+            streaming.sourceClosed();
+            streaming = null;
+        }
+        super.channelInactive(ctx);
     }
 
     @Override

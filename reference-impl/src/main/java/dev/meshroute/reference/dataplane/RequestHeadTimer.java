@@ -14,26 +14,29 @@ import java.util.concurrent.TimeUnit;
  * Envoy's {@code request_headers_timeout}: the clock starts at a request's first byte and stops when its headers
  * are complete; if it runs out, the client gets 408 and the connection closes. An idle keep-alive connection is not
  * timed by it. Two handlers share one timer: {@link #bytes()} sits before the HTTP decoder and sees the first
- * byte, {@link #heads()} after it and sees the decoded head.
+ * byte, {@link #heads()} after it and sees the decoded head. A pipelined request whose first bytes came in the
+ * same read as the end of the request before it is already in the decoder when that end is decoded; {@link #heads()}
+ * asks the codec then, and times it from there.
  */
 final class RequestHeadTimer {
 
     private final long timeoutMillis;
+    private final DownstreamCodec codec;
     private ScheduledFuture<?> timer;
     /** Between requests: the next byte starts a head. Set again when a request's last content is decoded. */
     private boolean idle = true;
 
-    RequestHeadTimer(long timeoutMillis) {
+    RequestHeadTimer(long timeoutMillis, DownstreamCodec codec) {
         this.timeoutMillis = timeoutMillis;
+        this.codec = codec;
     }
 
     ChannelInboundHandlerAdapter bytes() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (idle && timeoutMillis > 0 && msg instanceof ByteBuf buf && buf.isReadable()) {
-                    idle = false;
-                    timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+                if (idle && msg instanceof ByteBuf buf && buf.isReadable()) {
+                    start(ctx);
                 }
                 ctx.fireChannelRead(msg);
             }
@@ -54,13 +57,21 @@ final class RequestHeadTimer {
                     stop(); // its body is not timed here (Envoy's stream_idle_timeout would)
                 }
                 if (msg instanceof LastHttpContent) {
-                    // Bytes of the next request that came in the same read as this one's end are not timed: a
-                    // pipelining client that stalls mid-head is then only closed by the connection's end.
                     idle = true;
+                    if (codec.hasUndecodedBytes()) {
+                        start(ctx); // the next request began in the same read as this one's end
+                    }
                 }
                 ctx.fireChannelRead(msg);
             }
         };
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        idle = false;
+        if (timeoutMillis > 0) {
+            timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void stop() {
@@ -72,6 +83,12 @@ final class RequestHeadTimer {
 
     private void expire(ChannelHandlerContext ctx) {
         timer = null;
+        if (ctx.channel().isActive() && !ctx.channel().config().isAutoRead()) {
+            // The proxy paused reading (pipelined requests wait their turn): the client is not the one holding
+            // the head back, so its clock starts again.
+            start(ctx);
+            return;
+        }
         if (ctx.channel().isActive()) {
             // through the whole pipeline, so the HTTP encoder writes it
             ctx.channel().writeAndFlush(LocalReplies.requestHeaderTimeout()).addListener(ChannelFutureListener.CLOSE);

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *
  * <p>Each attempt sends its own copy of the request, numbered in {@code x-envoy-attempt-count} when the virtual
  * host asks for it (Istio does). The last attempt's outcome goes to the client: the upstream's response, or the
- * proxy's own 503 UF / 503 UC / 504 UT / 503 UO. Every try goes through the cluster's circuit breakers and outlier
+ * proxy's own 503 UF / 503 UC / 504 UT / 503 UO. A {@link StreamedRequest} gets one attempt only. Every try goes through the cluster's circuit breakers and outlier
  * detection when the proxy has the cluster's state. Runs on one event loop, so it needs no locking.
  */
 final class UpstreamAttempts {
@@ -46,7 +46,9 @@ final class UpstreamAttempts {
         this.forward = forward;
         this.reply = reply;
         this.retry = forward.attempts().retry();
-        this.maxAttempts = retry == null ? 1 : 1 + retry.numRetries();
+        // Envoy gives up retries once a body outgrows the retry buffer (router.cc decodeData:
+        // retry_or_shadow_abandoned): a streamed request has no copy to send again.
+        this.maxAttempts = retry == null || request instanceof StreamedRequest ? 1 : 1 + retry.numRetries();
         this.deadlineNanos = forward.timeoutMillis() > 0
                 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forward.timeoutMillis()) : 0;
     }
@@ -95,7 +97,7 @@ final class UpstreamAttempts {
         if (attempts < maxAttempts && retriable(response, timeoutRetriable)) {
             RouteTable.Endpoint next = router.retryEndpoint(forward.cluster(), retry, tried);
             if (next != null) {
-                response.release();
+                BodyStream.discard(response);
                 long backoff = retry.backoffMillis(attempts, router.nextRandom());
                 loop.schedule(() -> attempt(next), backoff, TimeUnit.MILLISECONDS);
                 return;

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -31,7 +30,8 @@ final class UpstreamPool {
     private final Bootstrap bootstrap;
     private final Map<EventLoop, Map<InetSocketAddress, Deque<Channel>>> idle = new ConcurrentHashMap<>();
 
-    UpstreamPool(int maxInitialLine, int maxHeaderSize, int maxBodyBytes) {
+    /** @param bufferLimitBytes how much of a response body is held before the rest is streamed */
+    UpstreamPool(int maxInitialLine, int maxHeaderSize, int bufferLimitBytes) {
         bootstrap = new Bootstrap()
                 .channel(Transport.CURRENT.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
@@ -45,7 +45,7 @@ final class UpstreamPool {
                                         .setMaxHeaderSize(maxHeaderSize),
                                         HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST,
                                         HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE),
-                                new HttpObjectAggregator(maxBodyBytes),
+                                new ResponseAssembler(bufferLimitBytes),
                                 new ProxyBackendHandler.Slot());
                     }
                 });

@@ -149,6 +149,24 @@ class HttpRobustnessTest {
     }
 
     @Test
+    void aPipelinedHeadThatArrivesWithThePreviousRequestsEnd_isTimedToo() throws IOException {
+        int port = start(new RequestLimits(60, 100, Duration.ofMillis(300)));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                // one write, so one read on the proxy's side: a whole request and the start of the next
+                socket.getOutputStream().write(("POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok"
+                        + "GET /second HTTP/1.1\r\nHost: a\r\nx-slow: ").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                assertEquals("/first", read(socket.getInputStream()).body());
+                Exchange e = read(socket.getInputStream());
+                assertEquals(408, e.status(), e.toString());
+                assertEquals(-1, socket.getInputStream().read(), "closed after the 408");
+            }
+        });
+    }
+
+    @Test
     void anIdleKeepAliveConnection_isNotTimedByTheHeadTimeout() throws Exception {
         int port = start(new RequestLimits(60, 100, Duration.ofMillis(200)));
         try (Socket socket = new Socket("127.0.0.1", port)) {

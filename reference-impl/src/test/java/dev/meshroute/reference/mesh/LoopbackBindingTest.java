@@ -91,7 +91,9 @@ class LoopbackBindingTest {
             if (!Files.isReadable(path)) {
                 continue;
             }
-            for (String line : Files.readAllLines(path).subList(1, Files.readAllLines(path).size())) {
+            // one read: the table changes as sockets come and go, so a second read may be shorter
+            List<String> lines = Files.readAllLines(path);
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                 if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {

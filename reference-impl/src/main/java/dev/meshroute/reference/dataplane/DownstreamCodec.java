@@ -1,0 +1,77 @@
+package dev.meshroute.reference.dataplane;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * The client connection's HTTP/1.1 codec: Netty's request decoder and response encoder, like Netty's
+ * {@code HttpServerCodec} (a response to HEAD has no body, whatever its framing headers say), and one thing more:
+ * it tells whether bytes of a next request are waiting in the decoder, which {@link RequestHeadTimer} needs for a
+ * pipelined request that arrives in the same read as the end of the one before it.
+ */
+final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec.Decoder, DownstreamCodec.Encoder> {
+
+    /** The methods of requests decoded and not yet answered, oldest first. */
+    private final Queue<HttpMethod> methods = new ArrayDeque<>();
+
+    DownstreamCodec(HttpDecoderConfig config) {
+        init(new Decoder(config, methods), new Encoder(methods));
+    }
+
+    /** Whether bytes are read but not yet decoded (the start of a request). */
+    boolean hasUndecodedBytes() {
+        return inboundHandler().undecodedBytes() > 0;
+    }
+
+    static final class Decoder extends HttpRequestDecoder {
+        private final Queue<HttpMethod> methods;
+
+        Decoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
+            super(config);
+            this.methods = methods;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int before = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = before; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request) {
+                    methods.add(request.method());
+                }
+            }
+        }
+
+        int undecodedBytes() {
+            return actualReadableBytes();
+        }
+    }
+
+    static final class Encoder extends HttpResponseEncoder {
+        private final Queue<HttpMethod> methods;
+
+        Encoder(Queue<HttpMethod> methods) {
+            this.methods = methods;
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse response) {
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return super.isContentAlwaysEmpty(response); // 100 Continue answers no request yet
+            }
+            return HttpMethod.HEAD.equals(methods.poll()) || super.isContentAlwaysEmpty(response);
+        }
+    }
+}

@@ -3,12 +3,14 @@ package dev.meshroute.reference.config;
 import dev.meshroute.reference.model.Diagnostic;
 import dev.meshroute.reference.model.Resource;
 import dev.meshroute.reference.model.SourceLocation;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.representer.Representer;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -132,7 +134,9 @@ public final class ConfigLoader {
                     "line is longer than " + MAX_LINE_CHARS + " characters; break the value over several lines"
                             + " (a block scalar, |) or move it out of the file; the file was not read"));
         }
-        org.yaml.snakeyaml.Yaml snake = new org.yaml.snakeyaml.Yaml(new SafeConstructor(options));
+        DumperOptions unused = new DumperOptions(); // SnakeYAML takes a resolver only with the dumper's settings
+        org.yaml.snakeyaml.Yaml snake = new org.yaml.snakeyaml.Yaml(new SafeConstructor(options),
+                new Representer(unused), unused, options, new PlainScalarResolver());
         ResourceParser parser = new ResourceParser(name, diagnostics);
         boolean broken = false;
         int nextDocumentLine = 1;

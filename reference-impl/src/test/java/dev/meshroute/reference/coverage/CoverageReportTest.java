@@ -117,4 +117,27 @@ class CoverageReportTest {
         assertEquals(o, RouteOrigin.fromMetadata(md));
         assertEquals(null, RouteOrigin.fromMetadata(io.envoyproxy.envoy.config.core.v3.Metadata.getDefaultInstance()));
     }
+
+    @Test
+    void origin_withoutMatchOrDestinations_roundTrips_andTheIndexesAreOneShortString() {
+        RouteOrigin o = new RouteOrigin("default/a-b.c", 10, -1, List.of());
+        var md = o.toMetadata();
+        assertEquals(o, RouteOrigin.fromMetadata(md));
+        assertEquals("10 -1", md.getFilterMetadataOrThrow("meshroute").getFieldsOrThrow("origin").getStringValue());
+        assertEquals(1, md.getFilterMetadataOrThrow("meshroute").getFieldsCount());
+    }
+
+    @Test
+    void origin_isNotRead_fromAnotherConfigPathOrBadIndexes() {
+        var md = new RouteOrigin("shop/reviews", 2, 1, List.of(0)).toMetadata();
+        var otherPath = md.toBuilder().putFilterMetadata("istio", com.google.protobuf.Struct.newBuilder()
+                .putFields("config", com.google.protobuf.Value.newBuilder()
+                        .setStringValue("/apis/networking.istio.io/v1/namespaces/shop/destination-rule/reviews").build())
+                .build()).build();
+        assertEquals(null, RouteOrigin.fromMetadata(otherPath));
+        var badIndexes = md.toBuilder().putFilterMetadata("meshroute", com.google.protobuf.Struct.newBuilder()
+                .putFields("origin", com.google.protobuf.Value.newBuilder().setStringValue("2 x").build()).build())
+                .build();
+        assertEquals(null, RouteOrigin.fromMetadata(badIndexes));
+    }
 }

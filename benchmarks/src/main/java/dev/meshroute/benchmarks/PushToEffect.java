@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]}
  * (defaults: 30 pushes; 10 1000 10000 routes; both edits).
+ *
+ * <p>Before the timed rows the JVM is warmed up, as a {@code serve} process that has run for a while is: each edit
+ * pushed {@value #DEFAULT_WARMUP_PUSHES} times, untimed, at 1,000 routes ({@code -Dmeshroute.push.warmup=N}; 0
+ * measures a cold JVM, whose first row then includes the JIT compiling the apply path).
  */
 public final class PushToEffect {
 
@@ -61,12 +65,22 @@ public final class PushToEffect {
                 : new int[] {10, 1000, 10000};
         System.out.printf("machine: %d cpus, %s, java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.version"));
+        int warmup = Integer.getInteger("meshroute.push.warmup", DEFAULT_WARMUP_PUSHES);
+        if (warmup > 0) {
+            System.out.printf("JVM warm-up: %d untimed pushes of each edit at 1,000 routes%n", warmup);
+            for (Edit edit : Edit.values()) {
+                run(edit, 1000, 1, warmup);
+            }
+        }
         for (Edit edit : Edit.values()) {
             for (int routes : sizes) {
                 System.out.println(run(edit, routes, pushes));
             }
         }
     }
+
+    /** Untimed pushes per edit that warm the JVM up before the timed rows. */
+    static final int DEFAULT_WARMUP_PUSHES = 20;
 
     /** Runs {@code pushes} timed pushes (after two untimed ones) against a table of {@code routes} routes. */
     public static Result run(Edit edit, int routes, int pushes) throws Exception {

@@ -19,6 +19,13 @@ import java.util.stream.Stream;
  * polls every few seconds), a fingerprint of names, sizes and modification times is also compared every
  * {@code pollMillis}. A burst of events (an editor's truncate, write, rename) is waited out for a short quiet
  * period, so one edit is one reload.
+ *
+ * <p>A writer that truncates a file and then writes its new text (as {@code Files.writeString} and many editors
+ * do) can be seen between the two: the file is empty for a moment, and a reload then would take its resources away
+ * until the next event. So a file that was not empty at the last reload and is empty now is given
+ * {@link #EMPTIED_GRACE_MILLIS} to get its text before the reload; one that stays empty is reloaded as empty (its
+ * resources removed), as intended. A writer that pauses longer, or in the middle of its text, can still be read
+ * mid-write: write to a temporary name and rename.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -26,6 +33,8 @@ public final class ConfigWatcher implements AutoCloseable {
     static final long QUIET_MILLIS = 5;
     /** Events of one edit are not waited for longer than this. */
     static final long MAX_SETTLE_MILLIS = 100;
+    /** How long a file that has just become empty is given to get its new text before the reload. */
+    static final long EMPTIED_GRACE_MILLIS = 250;
 
     private final Path dir;
     private final Runnable reload;
@@ -34,6 +43,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private String fingerprint;
+    /** The files that were not empty at the last reload (or at the start). */
+    private java.util.Set<Path> nonEmpty;
 
     private ConfigWatcher(Path dir, Runnable reload, long pollMillis) throws IOException {
         this.dir = dir;
@@ -41,6 +52,7 @@ public final class ConfigWatcher implements AutoCloseable {
         this.pollMillis = pollMillis;
         this.events = FileSystems.getDefault().newWatchService();
         this.fingerprint = fingerprint(dir);
+        this.nonEmpty = nonEmptyFiles(dir);
         registerDirectories();
         this.thread = new Thread(this::run, "meshroute-config-watcher");
         this.thread.setDaemon(true);
@@ -71,7 +83,10 @@ public final class ConfigWatcher implements AutoCloseable {
                 String now = fingerprint(dir);
                 // an event counts even when the fingerprint did not change (two edits within a millisecond)
                 if (key != null || !now.equals(fingerprint)) {
+                    awaitEmptiedFiles();
+                    now = fingerprint(dir);
                     fingerprint = now;
+                    nonEmpty = nonEmptyFiles(dir);
                     registerDirectories(); // a new subdirectory is watched from now on
                     reload.run();
                 }
@@ -90,6 +105,48 @@ public final class ConfigWatcher implements AutoCloseable {
                 return;
             }
             drain(more);
+        }
+    }
+
+    /**
+     * Waits, at most {@link #EMPTIED_GRACE_MILLIS}, while a file that was not empty at the last reload is empty: a
+     * writer that truncated it is about to write it.
+     */
+    private void awaitEmptiedFiles() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EMPTIED_GRACE_MILLIS);
+        while (anyEmptied() && System.nanoTime() < deadline) {
+            WatchKey more = events.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+            if (more != null) {
+                drain(more);
+                settle();
+            }
+        }
+    }
+
+    private boolean anyEmptied() {
+        for (Path p : nonEmpty) {
+            try {
+                if (Files.isRegularFile(p) && Files.size(p) == 0) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // gone: a deletion is reloaded at once
+            }
+        }
+        return false;
+    }
+
+    static java.util.Set<Path> nonEmptyFiles(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> {
+                try {
+                    return Files.isRegularFile(p) && Files.size(p) > 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException | UncheckedIOException e) {
+            return java.util.Set.of();
         }
     }
 

@@ -5,10 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConfigWatcherTest {
@@ -26,6 +30,44 @@ class ConfigWatcherTest {
             reloads.drainPermits();
             Files.writeString(dir.resolve("sub").resolve("b.yaml"), "b: 1\n");
             assertTrue(reloads.tryAcquire(10, TimeUnit.SECONDS), "no reload after a new file in a subdirectory");
+        }
+    }
+
+    /**
+     * A writer that truncates a file and writes its text 50 ms later (a slow {@code Files.writeString}, an editor):
+     * the reload sees the new text, never the empty file in between (which would take the file's resources away).
+     */
+    @Test
+    void truncatedThenWritten_reloadSeesTheNewText(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("a.yaml");
+        Files.writeString(file, "a: 1\n");
+        LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try (ConfigWatcher watcher = ConfigWatcher.start(dir, () -> seen.add(read(file)), 50)) {
+            Files.write(file, new byte[0]);
+            Thread.sleep(50);
+            Files.writeString(file, "a: 2\n");
+            assertEquals("a: 2\n", seen.poll(10, TimeUnit.SECONDS), "the first reload after the edit");
+            assertNull(seen.poll(300, TimeUnit.MILLISECONDS), "a second reload, of: " + List.copyOf(seen));
+        }
+    }
+
+    /** A file emptied on purpose is reloaded empty, after the grace period. */
+    @Test
+    void emptiedAndLeftEmpty_isReloadedEmpty(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("a.yaml");
+        Files.writeString(file, "a: 1\n");
+        LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try (ConfigWatcher watcher = ConfigWatcher.start(dir, () -> seen.add(read(file)), 50)) {
+            Files.write(file, new byte[0]);
+            assertEquals("", seen.poll(10, TimeUnit.SECONDS), "no reload of the emptied file");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "unreadable: " + e;
         }
     }
 }

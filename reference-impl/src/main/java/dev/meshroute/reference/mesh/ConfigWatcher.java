@@ -9,14 +9,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Watches a config directory (and its subdirectories) and calls a reload when a file in it changes. The
  * platform's file events (inotify on Linux) wake it at once; where the JDK only polls (its WatchService on macOS
- * polls every few seconds), a fingerprint of names, sizes and modification times is also compared every
+ * polls every few seconds), the files' names, sizes and modification times are also compared every
  * {@code pollMillis}. A burst of events (an editor's truncate, write, rename) is waited out for a short quiet
  * period, so one edit is one reload.
  *
@@ -42,17 +43,15 @@ public final class ConfigWatcher implements AutoCloseable {
     private final WatchService events;
     private final Thread thread;
     private volatile boolean closed;
-    private String fingerprint;
-    /** The files that were not empty at the last reload (or at the start). */
-    private java.util.Set<Path> nonEmpty;
+    /** The files as they were at the last reload (or at the start). */
+    private Map<Path, FileState> files;
 
     private ConfigWatcher(Path dir, Runnable reload, long pollMillis) throws IOException {
         this.dir = dir;
         this.reload = reload;
         this.pollMillis = pollMillis;
         this.events = FileSystems.getDefault().newWatchService();
-        this.fingerprint = fingerprint(dir);
-        this.nonEmpty = nonEmptyFiles(dir);
+        this.files = files(dir);
         registerDirectories();
         this.thread = new Thread(this::run, "meshroute-config-watcher");
         this.thread.setDaemon(true);
@@ -80,13 +79,13 @@ public final class ConfigWatcher implements AutoCloseable {
                     drain(key);
                     settle();
                 }
-                String now = fingerprint(dir);
-                // an event counts even when the fingerprint did not change (two edits within a millisecond)
-                if (key != null || !now.equals(fingerprint)) {
-                    awaitEmptiedFiles();
-                    now = fingerprint(dir);
-                    fingerprint = now;
-                    nonEmpty = nonEmptyFiles(dir);
+                Map<Path, FileState> now = files(dir);
+                // an event counts even when the files look unchanged (two edits within a millisecond)
+                if (key != null || !now.equals(files)) {
+                    if (awaitEmptiedFiles(now)) {
+                        now = files(dir);
+                    }
+                    files = now;
                     registerDirectories(); // a new subdirectory is watched from now on
                     reload.run();
                 }
@@ -112,42 +111,30 @@ public final class ConfigWatcher implements AutoCloseable {
      * Waits, at most {@link #EMPTIED_GRACE_MILLIS}, while a file that was not empty at the last reload is empty: a
      * writer that truncated it is about to write it.
      */
-    private void awaitEmptiedFiles() throws InterruptedException {
+    private boolean awaitEmptiedFiles(Map<Path, FileState> now) throws InterruptedException {
+        if (!anyEmptied(now)) {
+            return false;
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EMPTIED_GRACE_MILLIS);
-        while (anyEmptied() && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && anyEmptied(files(dir))) {
             WatchKey more = events.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
             if (more != null) {
                 drain(more);
                 settle();
             }
         }
+        return true;
     }
 
-    private boolean anyEmptied() {
-        for (Path p : nonEmpty) {
-            try {
-                if (Files.isRegularFile(p) && Files.size(p) == 0) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // gone: a deletion is reloaded at once
+    /** True when a file that was not empty at the last reload is empty in {@code now}. */
+    private boolean anyEmptied(Map<Path, FileState> now) {
+        for (Map.Entry<Path, FileState> before : files.entrySet()) {
+            FileState state = now.get(before.getKey());
+            if (before.getValue().size() > 0 && state != null && state.size() == 0) {
+                return true;
             }
         }
         return false;
-    }
-
-    static java.util.Set<Path> nonEmptyFiles(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> {
-                try {
-                    return Files.isRegularFile(p) && Files.size(p) > 0;
-                } catch (IOException e) {
-                    return false;
-                }
-            }).collect(java.util.stream.Collectors.toSet());
-        } catch (IOException | UncheckedIOException e) {
-            return java.util.Set.of();
-        }
     }
 
     private static void drain(WatchKey key) {
@@ -166,19 +153,24 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    /** Names, sizes and modification times of the files: changes on every edit. */
-    static String fingerprint(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            List<String> parts = files.filter(Files::isRegularFile).sorted().map(p -> {
+    /** A file's size and modification time: one of them changes on every edit (-1, -1: gone while read). */
+    record FileState(long size, long modifiedMillis) {
+    }
+
+    /** The regular files under {@code dir} with their states; empty when the directory cannot be read. */
+    static Map<Path, FileState> files(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            Map<Path, FileState> out = new HashMap<>();
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
                 try {
-                    return p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+                    out.put(p, new FileState(Files.size(p), Files.getLastModifiedTime(p).toMillis()));
                 } catch (IOException e) {
-                    return p + ":gone";
+                    out.put(p, new FileState(-1, -1));
                 }
-            }).toList();
-            return String.join("|", parts);
+            }
+            return out;
         } catch (IOException | UncheckedIOException e) {
-            return "unreadable";
+            return Map.of();
         }
     }
 

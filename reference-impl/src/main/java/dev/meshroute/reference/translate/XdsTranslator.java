@@ -111,6 +111,8 @@ public final class XdsTranslator {
     private final Options options;
     /** Each rule's origin by where it was written, so rules merged from a delegate keep theirs (route coverage). */
     private Map<SourceLocation, RouteOrigin> ruleOrigins;
+    /** The VirtualServices by namespace/name (the first of a name), for the rule a route origin names. */
+    private Map<String, VirtualService> virtualServicesByName;
     /** The routes of the previous translation for this proxy, to reuse; null: translate every route. */
     private RouteMemo memo;
 
@@ -728,12 +730,13 @@ public final class XdsTranslator {
             }
             repeated.forEach(byLocation::remove);
             ruleOrigins = byLocation;
+            virtualServicesByName = new HashMap<>();
+            config.virtualServices().forEach(v -> virtualServicesByName.putIfAbsent(v.meta().qualifiedName(), v));
         }
         RouteOrigin known = rule.location() == null ? null : ruleOrigins.get(rule.location());
         String virtualService = known != null ? known.virtualService() : vs.meta().qualifiedName();
         int ruleIndex = known != null ? known.rule() : vs.http().indexOf(rule);
-        HttpRoute written = config.virtualServices().stream()
-                .filter(v -> v.meta().qualifiedName().equals(virtualService)).findFirst()
+        HttpRoute written = java.util.Optional.ofNullable(virtualServicesByName.get(virtualService))
                 .filter(v -> ruleIndex >= 0 && ruleIndex < v.http().size()).map(v -> v.http().get(ruleIndex))
                 .orElse(rule);
         int matchIndex = match == null ? -1 : written.match().indexOf(match);

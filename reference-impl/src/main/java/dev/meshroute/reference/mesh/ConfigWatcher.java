@@ -123,6 +123,7 @@ public final class ConfigWatcher implements AutoCloseable {
                 settle();
             }
         }
+        settle(); // the events of the write that filled the file, so that they do not cause a second reload
         return true;
     }
 

@@ -1,6 +1,7 @@
 package dev.meshroute.reference.bench;
 
 import dev.meshroute.reference.config.ConfigLoader;
+import dev.meshroute.reference.dataplane.LeakDetection;
 import dev.meshroute.reference.dataplane.RandomSource;
 import dev.meshroute.reference.mesh.ReferenceMesh;
 import dev.meshroute.reference.translate.XdsResources;
@@ -41,6 +42,7 @@ public final class BenchMesh {
             System.err.println("usage: BenchMesh ROUTES PROXY_PORT BACKEND_PORT");
             System.exit(2);
         }
+        LeakDetection.offUnlessAsked(); // as `meshroute-reference serve`
         int routes = Integer.parseInt(args[0]);
         ReferenceMesh mesh = start(routes, new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])),
                 new InetSocketAddress("127.0.0.1", Integer.parseInt(args[2])));

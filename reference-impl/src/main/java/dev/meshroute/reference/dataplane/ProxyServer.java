@@ -36,6 +36,7 @@ public final class ProxyServer implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final Supplier<Router> router;
     private final RequestLimits limits;
+    private final Transport transport;
     private final UpstreamPool upstreams;
     private EventLoopGroup group;
     private Channel serverChannel;
@@ -52,10 +53,16 @@ public final class ProxyServer implements AutoCloseable {
 
     /** As {@link #ProxyServer(InetSocketAddress, Supplier)}, with other limits on requests. */
     public ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router, RequestLimits limits) {
+        this(bindAddress, router, limits, Transport.CURRENT);
+    }
+
+    /** As {@link #ProxyServer(InetSocketAddress, Supplier, RequestLimits)}, on a given socket transport (tests). */
+    ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router, RequestLimits limits, Transport transport) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.router = Objects.requireNonNull(router, "router");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, limits.bufferLimitBytes());
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, limits.bufferLimitBytes(), transport);
     }
 
     /**
@@ -69,10 +76,10 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("proxy already started");
         }
         group = new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("meshroute-proxy"),
-                Transport.CURRENT.ioHandlerFactory());
+                transport.ioHandlerFactory());
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
-                .channel(Transport.CURRENT.serverChannel())
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {

@@ -30,10 +30,13 @@ final class UpstreamPool {
     private final Bootstrap bootstrap;
     private final Map<EventLoop, Map<InetSocketAddress, Deque<Channel>>> idle = new ConcurrentHashMap<>();
 
-    /** @param bufferLimitBytes how much of a response body is held before the rest is streamed */
-    UpstreamPool(int maxInitialLine, int maxHeaderSize, int bufferLimitBytes) {
+    /**
+     * @param bufferLimitBytes how much of a response body is held before the rest is streamed
+     * @param transport        the proxy's transport (its event loops are of it)
+     */
+    UpstreamPool(int maxInitialLine, int maxHeaderSize, int bufferLimitBytes, Transport transport) {
         bootstrap = new Bootstrap()
-                .channel(Transport.CURRENT.socketChannel())
+                .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {

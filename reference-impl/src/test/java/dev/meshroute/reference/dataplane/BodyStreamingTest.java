@@ -69,8 +69,13 @@ class BodyStreamingTest {
         }
     }
 
+    /** The socket transport the proxy runs on; {@link TransportTest} runs these tests again on the others. */
+    Transport transport() {
+        return Transport.CURRENT;
+    }
+
     private int start(Router router, RequestLimits limits) {
-        proxy = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), () -> router, limits);
+        proxy = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), () -> router, limits, transport());
         return proxy.start();
     }
 

@@ -37,9 +37,15 @@ class HttpRobustnessTest {
 
     private ProxyServer proxy;
 
+    /** The socket transport the proxy runs on; {@link TransportTest} runs these tests again on the others. */
+    Transport transport() {
+        return Transport.CURRENT;
+    }
+
     private int start(RequestLimits limits) {
         proxy = new ProxyServer(new InetSocketAddress("127.0.0.1", 0),
-                () -> request -> new RouteDecision.LocalReply("echo-path", 200, request.path(), null), limits);
+                () -> request -> new RouteDecision.LocalReply("echo-path", 200, request.path(), null), limits,
+                transport());
         return proxy.start();
     }
 

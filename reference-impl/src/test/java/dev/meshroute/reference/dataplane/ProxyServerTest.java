@@ -45,13 +45,18 @@ class ProxyServerTest {
     private EchoServer podB;
     private ProxyServer proxy;
 
+    /** The socket transport the proxy runs on; {@link TransportTest} runs these tests again on the others. */
+    Transport transport() {
+        return Transport.CURRENT;
+    }
+
     @BeforeEach
     void start() {
         podA = new EchoServer("pod-a", "default", Map.of("version", "v1"));
         podB = new EchoServer("pod-b", "default", Map.of("version", "v2"));
         podA.start();
         podB.start();
-        proxy = new ProxyServer(0, router::get);
+        proxy = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), router::get, RequestLimits.DEFAULTS, transport());
         proxy.start();
     }
 

@@ -14,11 +14,13 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * The client connection's HTTP/1.1 codec: Netty's request decoder and response encoder, like Netty's
  * {@code HttpServerCodec} (a response to HEAD has no body, whatever its framing headers say), and one thing more:
- * it tells whether bytes of a next request are waiting in the decoder, which {@link RequestHeadTimer} needs for a
+ * it reports each read of client bytes before decoding it, and tells whether bytes of a next request are waiting in
+ * the decoder: {@link StreamTimers} starts a request's head clock at its first byte, and needs the second for a
  * pipelined request that arrives in the same read as the end of the one before it.
  */
 final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec.Decoder, DownstreamCodec.Encoder> {
@@ -30,6 +32,11 @@ final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec
         init(new Decoder(config, methods), new Encoder(methods));
     }
 
+    /** {@code listener} hears of every read of client bytes, before they are decoded. */
+    void onBytesRead(Consumer<ChannelHandlerContext> listener) {
+        inboundHandler().bytesRead = listener;
+    }
+
     /** Whether bytes are read but not yet decoded (the start of a request). */
     boolean hasUndecodedBytes() {
         return inboundHandler().undecodedBytes() > 0;
@@ -37,10 +44,19 @@ final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec
 
     static final class Decoder extends HttpRequestDecoder {
         private final Queue<HttpMethod> methods;
+        private Consumer<ChannelHandlerContext> bytesRead = ctx -> { };
 
         Decoder(HttpDecoderConfig config, Queue<HttpMethod> methods) {
             super(config);
             this.methods = methods;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof ByteBuf buf && buf.isReadable()) {
+                bytesRead.accept(ctx);
+            }
+            super.channelRead(ctx, msg);
         }
 
         @Override

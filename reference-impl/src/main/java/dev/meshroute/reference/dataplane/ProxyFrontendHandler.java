@@ -192,8 +192,10 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         HttpUtil.setKeepAlive(response, keep);
         ChannelFuture written = ctx.writeAndFlush(response);
         if (keep) {
-            // Later, not now: a run of pipelined local replies would otherwise recurse once per request.
-            ctx.executor().execute(() -> serveNext(ctx));
+            if (!waiting.isEmpty() || !ctx.channel().config().isAutoRead()) {
+                // Later, not now: a run of pipelined local replies would otherwise recurse once per request.
+                ctx.executor().execute(() -> serveNext(ctx));
+            } // else nothing waits, and reading is on: the next request is served when it arrives
         } else {
             written.addListener(ChannelFutureListener.CLOSE);
         }

@@ -89,13 +89,12 @@ public final class ProxyServer implements AutoCloseable {
                         DownstreamCodec codec = new DownstreamCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(limits.decoderHeaderBytes())
                                 .setMaxHeaderSize(limits.decoderHeaderBytes()));
-                        RequestHeadTimer headTimer =
-                                new RequestHeadTimer(limits.requestHeadersTimeout().toMillis(), codec);
+                        StreamTimers timers = new StreamTimers(limits.requestHeadersTimeout().toMillis(),
+                                limits.streamIdleTimeout().toMillis(), codec);
+                        codec.onBytesRead(timers::requestBytesArrived);
                         ch.pipeline().addLast(
-                                headTimer.bytes(),
                                 codec,
-                                headTimer.heads(),
-                                new StreamIdleTimer(limits.streamIdleTimeout().toMillis()),
+                                timers,
                                 new RequestAssembler(limits),
                                 new ProxyFrontendHandler(router, upstreams));
                     }

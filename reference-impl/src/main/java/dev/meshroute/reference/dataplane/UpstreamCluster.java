@@ -74,7 +74,7 @@ public final class UpstreamCluster {
     void forward(UpstreamPool pool, EventLoop loop, RouteTable.Endpoint endpoint, int endpointCount,
                  FullHttpRequest request, long timeoutMillis, Consumer<FullHttpResponse> reply) {
         request.retain(); // a pending request outlives the caller's reference
-        Runnable dispatch = () -> loop.execute(() -> {
+        Runnable send = () -> {
             try {
                 AtomicInteger count = active.computeIfAbsent(endpoint, e -> new AtomicInteger());
                 count.incrementAndGet();
@@ -86,11 +86,21 @@ public final class UpstreamCluster {
             } finally {
                 request.release();
             }
-        });
-        admit(dispatch, () -> loop.execute(() -> {
+        };
+        // Admitted at once (the usual case): sent now, on this loop. Queued by the breakers: sent by a task on the
+        // loop once a slot frees up (release() may run on another loop), not from within the exchange that freed it.
+        boolean[] admitting = {true};
+        admit(() -> {
+            if (admitting[0] && loop.inEventLoop()) {
+                send.run();
+            } else {
+                loop.execute(send);
+            }
+        }, () -> loop.execute(() -> {
             request.release();
             reply.accept(LocalReplies.overflow());
         }));
+        admitting[0] = false;
     }
 
     /**

@@ -119,9 +119,9 @@ http {
 CONF
 
 $PIN_LOAD "$NGINX" -e "$WORK/backend/error.log" -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
-PIDS+=($!)
+PIDS+=($!); BACKEND_PID=$!
 $PIN_PROXY "$NGINX" -e "$WORK/proxy/error.log" -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf" &
-PIDS+=($!)
+PIDS+=($!); NGINX_PID=$!
 # relay: socat copying bytes between a client connection and a backend connection, no HTTP at all, pinned like the
 # proxies. Not a competitor: the floor of what any user-space hop costs on this machine (two more wake-ups and four
 # more socket calls per request), against which a proxy's added latency can be read.
@@ -137,8 +137,8 @@ start_ref() { # routes port log
     >"$3" 2>&1 &
   PIDS+=($!)
 }
-start_ref 1 "$REF1_PORT" "$WORK/ref1.log"
-start_ref "$ROUTES" "$REFN_PORT" "$WORK/refn.log"
+start_ref 1 "$REF1_PORT" "$WORK/ref1.log"; REF1_PID=$!
+start_ref "$ROUTES" "$REFN_PORT" "$WORK/refn.log"; REFN_PID=$!
 for log in "$WORK/ref1.log" "$WORK/refn.log"; do
   for _ in $(seq 1 600); do grep -q '^ready' "$log" && break; sleep 0.2; done
   grep -q '^ready' "$log" || { echo "reference mesh did not start:" >&2; cat "$log" >&2; exit 1; }
@@ -157,22 +157,44 @@ check relay "$RELAY_PORT" "$PATH1"
 
 TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "ref-$ROUTES:$REFN_PORT:$PATHN" "nginx:$NGINX_PORT:$PATH1"
   "relay:$RELAY_PORT:$PATH1")
+# CPU time per request: the processes whose CPU a target's run is charged to (nginx: its worker processes; the
+# reference: its whole JVM, control plane, JIT and GC threads included). Not for direct (that is the backend) nor the
+# relay (socat forks a process per connection).
+declare -A CPU_PIDS=(["ref-1"]="$REF1_PID" ["ref-$ROUTES"]="$REFN_PID"
+  ["nginx"]="$(pgrep -P "$NGINX_PID" | tr '\n' ' ')")
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # pids... -> user + system clock ticks so far
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
 RESULTS=$WORK/results.tsv
-printf 'round\ttarget\trps\tp50_us\tp99_us\n' >"$RESULTS"
+printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_request\n' >"$RESULTS"
 
 to_us() { # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
     else if (v ~ /s$/) print n * 1000000; else print n }'
 }
 run_wrk() { # round name port path seconds
-  local out rps p50 p99
+  local out rps p50 p99 requests before after cpu=
+  # shellcheck disable=SC2086
+  [ -z "${CPU_PIDS[$2]:-}" ] || before=$(cpu_ticks ${CPU_PIDS[$2]})
   out=$($PIN_LOAD wrk -t1 -c"$CONNECTIONS" -d"$5"s --latency -H "Host: $HOST" "http://127.0.0.1:$3$4")
+  # shellcheck disable=SC2086
+  [ -z "${CPU_PIDS[$2]:-}" ] || after=$(cpu_ticks ${CPU_PIDS[$2]})
   if echo "$out" | grep -q 'Non-2xx\|Socket errors'; then echo "$out" >&2; fi
   rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
   p50=$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
   p99=$(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
-  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$rps" "$p50" "$p99" >>"$RESULTS"
-  printf '  %-10s %-9s %10s req/s  p50 %8s us  p99 %8s us\n' "$1" "$2" "$rps" "$p50" "$p99" >&2
+  requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+  if [ -n "${CPU_PIDS[$2]:-}" ] && [ "${requests:-0}" -gt 0 ]; then
+    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  fi
+  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$rps" "$p50" "$p99" "$cpu" >>"$RESULTS"
+  printf '  %-10s %-9s %10s req/s  p50 %8s us  p99 %8s us  cpu %6s us/request\n' "$1" "$2" "$rps" "$p50" "$p99" \
+    "${cpu:--}" >&2
 }
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -215,10 +237,13 @@ def ratios(rs, a, b, col):
         by.setdefault(r["round"], {})[r["target"]] = float(r[col])
     return [v[a] / v[b] for v in by.values() if a in v and b in v and v[b] > 0]
 print()
-print("| target | requests/s (median) | wrk p50 us | wrk p99 us | fixed-rate p50 us | p90 us | p99 us |")
-print("|---|---|---|---|---|---|---|")
+def cpu(name):
+    xs = [float(r["cpu_us_per_request"]) for r in thr if r["target"] == name and r["cpu_us_per_request"]]
+    return f"{statistics.median(xs):.1f}" if xs else "-"
+print("| target | requests/s (median) | wrk p50 us | wrk p99 us | CPU us/request | fixed-rate p50 us | p90 us | p99 us |")
+print("|---|---|---|---|---|---|---|---|")
 for n in names:
-    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | "
+    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | {cpu(n)} | "
           f"{med(lt, n, 'p50_us'):.1f} | {med(lt, n, 'p90_us'):.1f} | {med(lt, n, 'p99_us'):.1f} |")
 def show(label, xs):
     print(f"- {label}: median {statistics.median(xs):.2f} (rounds: {', '.join(f'{x:.2f}' for x in xs)})")
@@ -227,6 +252,9 @@ show("throughput ref-1 / nginx (goal >= 1.0)", ratios(thr, "ref-1", "nginx", "rp
 show(f"throughput ref-{routes} / ref-1 (goal >= 0.9)", ratios(thr, "ref-" + routes, "ref-1", "rps"))
 show("throughput nginx / direct", ratios(thr, "nginx", "direct", "rps"))
 show("throughput relay / direct (the floor of a user-space hop)", ratios(thr, "relay", "direct", "rps"))
+cpu_ratio = [x for x in ratios([r for r in thr if r["cpu_us_per_request"]], "nginx", "ref-1", "cpu_us_per_request")]
+if cpu_ratio:
+    show("CPU per request nginx / ref-1 (above 1: the reference spends less CPU per request)", cpu_ratio)
 by = {}
 for r in lt:
     by.setdefault(r["round"], {})[r["target"]] = float(r["p50_us"])

@@ -1,6 +1,7 @@
 package dev.meshroute.reference.dataplane;
 
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 
@@ -33,7 +34,9 @@ final class UpstreamAttempts {
     private final RetryRule retry;
     private final int maxAttempts;
     private final long deadlineNanos;
-    private final Set<InetSocketAddress> tried = new HashSet<>();
+    /** The endpoints tried, for the previous_hosts predicate: the first alone until a retry needs a set. */
+    private InetSocketAddress firstTried;
+    private Set<InetSocketAddress> tried;
     private int attempts;
 
     /** The request is retained here until the last attempt ends; the caller keeps its own reference. */
@@ -59,7 +62,15 @@ final class UpstreamAttempts {
 
     private void attempt(RouteTable.Endpoint endpoint) {
         attempts++;
-        tried.add(endpoint.address());
+        if (firstTried == null) {
+            firstTried = endpoint.address();
+        } else {
+            if (tried == null) {
+                tried = new HashSet<>();
+                tried.add(firstTried);
+            }
+            tried.add(endpoint.address());
+        }
         long perTry = retry == null ? 0 : retry.perTryTimeoutMillis();
         long timeout = perTry;
         boolean routeTimeoutBounds = false;
@@ -75,7 +86,7 @@ final class UpstreamAttempts {
             }
         }
         boolean lastCanRetry = !routeTimeoutBounds;
-        FullHttpRequest copy = request.retainedDuplicate();
+        FullHttpRequest copy = copyFor(attempts);
         if (forward.attempts().attemptCountHeader()) {
             copy.headers().set(ATTEMPT_COUNT_HEADER, attempts);
         }
@@ -92,10 +103,25 @@ final class UpstreamAttempts {
         }
     }
 
+    /**
+     * The request as attempt {@code n} sends it: its own view of the body (sending consumes a view), and for a retry
+     * its own headers too, since each attempt carries its own count. The first attempt shares the request's headers
+     * (a retry copies them, the first count included, and numbers its copy), which spares two header maps per
+     * request: most requests are never retried.
+     */
+    private FullHttpRequest copyFor(int n) {
+        if (n > 1 || request instanceof StreamedRequest) {
+            return request.retainedDuplicate();
+        }
+        return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.content().retainedDuplicate(), request.headers(), request.trailingHeaders());
+    }
+
     /** @param timeoutRetriable false when this attempt's timeout was the route's own, which ends the request */
     private void outcome(FullHttpResponse response, boolean timeoutRetriable) {
         if (attempts < maxAttempts && retriable(response, timeoutRetriable)) {
-            RouteTable.Endpoint next = router.retryEndpoint(forward.cluster(), retry, tried);
+            RouteTable.Endpoint next =
+                    router.retryEndpoint(forward.cluster(), retry, tried != null ? tried : Set.of(firstTried));
             if (next != null) {
                 BodyStream.discard(response);
                 long backoff = retry.backoffMillis(attempts, router.nextRandom());

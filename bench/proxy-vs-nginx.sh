@@ -126,7 +126,7 @@ PIDS+=($!); NGINX_PID=$!
 # proxies. Not a competitor: the floor of what any user-space hop costs on this machine (two more wake-ups and four
 # more socket calls per request), against which a proxy's added latency can be read.
 $PIN_PROXY socat "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork,nodelay" "TCP:127.0.0.1:$BACKEND_PORT,nodelay" &
-PIDS+=($!)
+PIDS+=($!); RELAY_PID=$!
 
 # The reference: control plane + sidecar proxy in one JVM (as `meshroute-reference.jar serve` runs them), one
 # proxy event loop, pinned like nginx. The JVM sees one CPU, so it picks the serial collector.
@@ -206,24 +206,43 @@ for r in $(seq 1 "$ROUNDS"); do
   for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk "$r" "$name" "$port" "$path" "$SECONDS_PER_RUN"; done
 done
 
-LAT=$WORK/latency.tsv
-printf 'round\ttarget\tp50_us\tp90_us\tp99_us\n' >"$LAT"
-echo "latency at a fixed $RATE requests/s (open loop, $RATE_CONNECTIONS connections), $ROUNDS interleaved rounds" >&2
-for r in $(seq 1 "$ROUNDS"); do
-  for t in "${TARGETS[@]}"; do
-    IFS=: read -r name port path <<<"$t"
-    line=$($PIN_LOAD java -Xms64m -cp "$JAR" dev.meshroute.reference.bench.FixedRateLoad "$port" "$HOST" "$path" \
-      "$RATE" "$LATENCY_SECONDS" "$RATE_CONNECTIONS")
-    printf '  %-3s %-9s %s\n' "$r" "$name" "$line" >&2
-    echo "$line" | awk -v r="$r" -v n="$name" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      printf "%s\t%s\t%s\t%s\t%s\n", r, n, f["p50_us"], f["p90_us"], f["p99_us"] }' >>"$LAT"
+latency_rounds() { # output-file pin-prefix (the latency client's taskset, or empty)
+  printf 'round\ttarget\tp50_us\tp90_us\tp99_us\n' >"$1"
+  local r t name port path line
+  for r in $(seq 1 "$ROUNDS"); do
+    for t in "${TARGETS[@]}"; do
+      IFS=: read -r name port path <<<"$t"
+      # shellcheck disable=SC2086
+      line=$($2 java -Xms64m -cp "$JAR" dev.meshroute.reference.bench.FixedRateLoad "$port" "$HOST" "$path" \
+        "$RATE" "$LATENCY_SECONDS" "$RATE_CONNECTIONS")
+      printf '  %-3s %-9s %s\n' "$r" "$name" "$line" >&2
+      echo "$line" | awk -v r="$r" -v n="$name" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+        printf "%s\t%s\t%s\t%s\t%s\n", r, n, f["p50_us"], f["p90_us"], f["p99_us"] }' >>"$1"
+    done
   done
-done
+}
+LAT=$WORK/latency.tsv
+echo "latency at a fixed $RATE requests/s (open loop, $RATE_CONNECTIONS connections), $ROUNDS interleaved rounds" >&2
+latency_rounds "$LAT" "$PIN_LOAD"
+# The same on one CPU: every process (backend, proxies, relay, latency client) moved to the last CPU, so a hop costs
+# no cross-CPU wake-ups. Pinned across CPUs, each hop adds two wake-ups of a process on the other CPU (an
+# inter-processor interrupt each, costly in a VM), which the relay's figure shows is most of a hop there.
+LAT_ONE=$WORK/latency-one-cpu.tsv
+printf 'round\ttarget\tp50_us\tp90_us\tp99_us\n' >"$LAT_ONE"
+if [ -n "$PIN_PROXY" ]; then
+  ONE_CPU=$((CPUS - 1))
+  for pid in "$BACKEND_PID" $(pgrep -P "$BACKEND_PID") "$NGINX_PID" $(pgrep -P "$NGINX_PID") "$REF1_PID" "$REFN_PID" \
+      "$RELAY_PID"; do
+    taskset -a -p -c "$ONE_CPU" "$pid" >/dev/null
+  done
+  echo "latency again, every process on CPU $ONE_CPU" >&2
+  latency_rounds "$LAT_ONE" "taskset -c $ONE_CPU"
+fi
 
 # Summary: medians over the rounds; ratios per round, then their median.
-python3 - "$RESULTS" "$LAT" "$ROUTES" <<'PY'
+python3 - "$RESULTS" "$LAT" "$ROUTES" "$LAT_ONE" <<'PY'
 import csv, statistics, sys
-res, lat, routes = sys.argv[1], sys.argv[2], sys.argv[3]
+res, lat, routes, lat_one = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 def rows(p):
     with open(p) as f:
         return list(csv.DictReader(f, delimiter="\t"))
@@ -255,15 +274,29 @@ show("throughput relay / direct (the floor of a user-space hop)", ratios(thr, "r
 cpu_ratio = [x for x in ratios([r for r in thr if r["cpu_us_per_request"]], "nginx", "ref-1", "cpu_us_per_request")]
 if cpu_ratio:
     show("CPU per request nginx / ref-1 (above 1: the reference spends less CPU per request)", cpu_ratio)
-by = {}
-for r in lt:
-    by.setdefault(r["round"], {})[r["target"]] = float(r["p50_us"])
-for n in ["ref-1", "ref-" + routes, "nginx", "relay"]:
-    added = [v[n] - v["direct"] for v in by.values()]
-    print(f"- added p50 per hop at a fixed rate, {n}: median {statistics.median(added):.1f} us"
-          f" (rounds: {', '.join(f'{x:.1f}' for x in added)})" + (" (goal <= 70 us)" if n == "ref-1" else ""))
-if any(float(r["p50_us"]) > 100000 for r in lt):
+def added_per_hop(rows, where):
+    by = {}
+    for r in rows:
+        by.setdefault(r["round"], {})[r["target"]] = float(r["p50_us"])
+    for n in ["ref-1", "ref-" + routes, "nginx", "relay"]:
+        added = [v[n] - v["direct"] for v in by.values() if n in v and "direct" in v]
+        if added:
+            print(f"- added p50 per hop at a fixed rate, {where}, {n}: median {statistics.median(added):.1f} us"
+                  f" (rounds: {', '.join(f'{x:.1f}' for x in added)})" + (" (goal <= 70 us)" if n == "ref-1" else ""))
+added_per_hop(lt, "proxies on their own CPU" if any(r for r in rows(lat_one)) else "unpinned")
+lt_one = rows(lat_one)
+if lt_one:
+    print()
+    print("Fixed rate, every process on one CPU (no cross-CPU wake-ups):")
+    print()
+    print("| target | p50 us | p90 us | p99 us |")
+    print("|---|---|---|---|")
+    for n in names:
+        print(f"| {n} | {med(lt_one, n, 'p50_us'):.1f} | {med(lt_one, n, 'p90_us'):.1f} | {med(lt_one, n, 'p99_us'):.1f} |")
+    print()
+    added_per_hop(lt_one, "all on one CPU")
+if any(float(r["p50_us"]) > 100000 for r in lt + lt_one):
     print("- WARNING: some fixed-rate p50 is over 100 ms: that target could not keep up with the fixed rate on this"
           " machine (CPU starved?), so those latency figures measure a backlog, not a proxy hop")
 PY
-echo "raw results: $RESULTS $LAT" >&2
+echo "raw results: $RESULTS $LAT $LAT_ONE" >&2

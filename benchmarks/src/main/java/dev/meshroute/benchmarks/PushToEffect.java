@@ -120,6 +120,9 @@ public final class PushToEffect {
                 long served = awaitServed(mesh.proxyPort(), host, uri, TimeUnit.SECONDS.toNanos(300));
                 if (k > warmup) {
                     millis[k - warmup - 1] = (served - start) / 1e6;
+                    if (Boolean.getBoolean("meshroute.push.verbose")) {
+                        System.out.printf("  push %d: %.1f ms%n", k - warmup, millis[k - warmup - 1]);
+                    }
                 }
             }
             Arrays.sort(millis);

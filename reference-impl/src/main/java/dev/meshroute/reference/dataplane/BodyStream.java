@@ -27,6 +27,8 @@ final class BodyStream {
     private Channel sink;
     private Runnable whenSent;
     private Runnable whenReceived;
+    private Runnable whenEnded;
+    private boolean ended;
     private boolean received;
     private boolean sent;
     private boolean dropped;
@@ -78,6 +80,30 @@ final class BodyStream {
         }
     }
 
+    /**
+     * Runs {@code action} once the source is done with this body, whole or not: its last chunk came, or its
+     * connection closed first (now if either happened). One action per stream.
+     */
+    void whenEnded(Runnable action) {
+        if (ended) {
+            action.run();
+        } else {
+            whenEnded = action;
+        }
+    }
+
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        Runnable action = whenEnded;
+        whenEnded = null;
+        if (action != null) {
+            action.run();
+        }
+    }
+
     /** A chunk read from the source; this stream takes over the caller's reference. */
     void push(HttpContent chunk) {
         boolean last = chunk instanceof LastHttpContent;
@@ -99,6 +125,7 @@ final class BodyStream {
             if (action != null) {
                 action.run();
             }
+            end();
         }
     }
 
@@ -128,6 +155,7 @@ final class BodyStream {
         if (sink != null) {
             sink.close();
         }
+        end();
     }
 
     /** Drops what waits and everything still to come (the exchange ended without it). */

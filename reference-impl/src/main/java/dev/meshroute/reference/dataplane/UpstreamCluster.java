@@ -79,8 +79,18 @@ public final class UpstreamCluster {
                 AtomicInteger count = active.computeIfAbsent(endpoint, e -> new AtomicInteger());
                 count.incrementAndGet();
                 ProxyBackendHandler.forward(pool, loop, endpoint.address(), request, timeoutMillis, response -> {
-                    count.decrementAndGet();
-                    finished(endpoint, response.status().code(), endpointCount);
+                    answered(endpoint, response.status().code(), endpointCount);
+                    Runnable ended = () -> {
+                        count.decrementAndGet();
+                        released();
+                    };
+                    if (response instanceof StreamedResponse streamed) {
+                        // Envoy counts a request as active (rq_active: circuit breakers, least-request) until its
+                        // response is complete, not only until its head came
+                        streamed.rest().whenEnded(ended);
+                    } else {
+                        ended.run();
+                    }
                     reply.accept(response);
                 });
             } finally {
@@ -115,11 +125,21 @@ public final class UpstreamCluster {
         }
     }
 
-    /** A dispatched request got {@code status} from {@code endpoint} (or the proxy's 503/504 for it). */
+    /** A dispatched request got {@code status} from {@code endpoint} (or the proxy's 503/504 for it), and ended. */
     public void finished(RouteTable.Endpoint endpoint, int status, int endpointCount) {
+        answered(endpoint, status, endpointCount);
+        released();
+    }
+
+    /** Outlier detection hears of {@code status} as soon as the response head comes, as Envoy's does. */
+    private void answered(RouteTable.Endpoint endpoint, int status, int endpointCount) {
         if (outliers != null) {
             outliers.record(endpoint, status, endpointCount);
         }
+    }
+
+    /** A dispatched request ended: its circuit breaker slot goes to the next. */
+    private void released() {
         if (mutant != Mutant.CIRCUIT_BREAKER_IGNORED) {
             breaker.release();
         }

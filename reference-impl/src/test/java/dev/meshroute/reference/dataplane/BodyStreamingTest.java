@@ -1,5 +1,9 @@
 package dev.meshroute.reference.dataplane;
 
+import com.google.protobuf.UInt32Value;
+import dev.meshroute.reference.mutants.Mutant;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -213,6 +217,75 @@ class BodyStreamingTest {
             }
             assertEquals(BIG, total);
             assertEquals(crc[0], received.getValue(), "the response body arrived intact");
+        }
+    }
+
+    // ---- circuit breakers
+
+    /**
+     * Envoy counts a request against {@code max_requests} until its response is complete (the upstream request
+     * stays active while its body streams), so with {@code max_requests: 1} a second request overflows (503 UO)
+     * while the first response's body is still coming, and goes through once it has all come, or once the upstream
+     * connection died in the middle of it.
+     */
+    @Test
+    void aStreamedResponse_holdsItsCircuitBreakerSlotUntilItsBodyEnds() throws Exception {
+        int size = 3 * MIB; // over the buffer limit: streamed
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger exchanges = new AtomicInteger();
+        Upstream upstream = upstream(socket -> {
+            Upstream.readRequest(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            int n = exchanges.incrementAndGet();
+            if (n <= 2) { // the first body stalls half-way, the second dies half-way (the overflow never gets here)
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[2 * MIB]);
+                out.flush();
+                if (n == 2) {
+                    socket.close();
+                    return;
+                }
+                await(finish);
+                out.write(new byte[size - 2 * MIB]);
+            } else {
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+            }
+        });
+        Cluster config = Cluster.newBuilder().setName("c").setCircuitBreakers(CircuitBreakers.newBuilder()
+                .addThresholds(CircuitBreakers.Thresholds.newBuilder().setMaxRequests(UInt32Value.of(1)))).build();
+        UpstreamCluster cluster = new UpstreamCluster(config, System::nanoTime, Mutant.NONE);
+        RouteDecision.Forward forward = new RouteDecision.Forward("r", "c", upstream.address(), null, null, null, 0, 0,
+                HeaderMutation.NONE, HeaderMutation.NONE, cluster, 1);
+        int port = start(request -> forward, RequestLimits.DEFAULTS);
+        byte[] get = "GET /down HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+        try (Socket first = client(port)) {
+            first.getOutputStream().write(get);
+            InputStream in = first.getInputStream();
+            assertEquals(String.valueOf(size), Reply.readHead(in).get("content-length"));
+            in.readNBytes(MIB); // the body is under way, and stalls at 2 MiB
+
+            try (Socket second = client(port)) {
+                second.getOutputStream().write(get);
+                Reply reply = Reply.read(second.getInputStream());
+                assertEquals(503, reply.status(), "the first response still holds the only slot: " + reply);
+                assertEquals("UO", reply.headers().get("x-response-flags"));
+            }
+
+            finish.countDown();
+            assertEquals(size - MIB, in.readNBytes(size - MIB).length, "the first body arrived whole");
+        }
+        try (Socket client = client(port)) { // the next one's body dies half-way
+            client.getOutputStream().write(get);
+            InputStream in = client.getInputStream();
+            assertEquals(String.valueOf(size), Reply.readHead(in).get("content-length"));
+            assertTrue(in.readAllBytes().length < size, "the body was cut short");
+        }
+        try (Socket client = client(port)) {
+            client.getOutputStream().write(get);
+            Reply reply = Reply.read(client.getInputStream());
+            assertEquals(200, reply.status(), "the slot came back when the cut body ended: " + reply);
+            assertEquals("ok", reply.text());
         }
     }
 

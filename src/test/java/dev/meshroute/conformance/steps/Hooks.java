@@ -22,7 +22,9 @@ public final class Hooks {
             "gateway",
             // DestinationRule trafficPolicy (SEMANTICS.md 5.1-5.3, 5.5)
             "load-balancer", "consistent-hash", "connection-pool", "outlier-detection", "subset-traffic-policy",
-            "port-level-settings");
+            "port-level-settings",
+            // a client that sends HTTP/1.0 request lines
+            "http10");
 
     private final World world;
 

@@ -41,6 +41,17 @@ public final class RequestSteps {
         send(new Exchange.Request(method, path, host, List.of()).withRandomValue(randomValue));
     }
 
+    @When("a client sends {word} {string} to {string} over HTTP\\/1.0")
+    public void sendHttp10(String method, String path, String host) {
+        Exchange.Request request = new Exchange.Request(method, path, host, List.of());
+        world.ensureApplied();
+        world.lastRequest = request;
+        long start = System.nanoTime();
+        world.lastResponse = world.target.sendHttp10(request);
+        world.lastElapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        world.log("sent over HTTP/1.0 " + request + "\nreceived " + world.lastResponse);
+    }
+
     /** The echo pods' delay control: the pod answers only after this many milliseconds. */
     static final String POD_DELAY_HEADER = "x-echo-delay-ms";
 

@@ -59,6 +59,11 @@ public final class BulkClient {
         }
     }
 
+    /** {@code request} with {@code version} in its request line, alone on a new connection. */
+    public Exchange.Response sendOnce(Exchange.Request request, String version) {
+        return sendOnOneConnection(encode(request, version), 1).get(0);
+    }
+
     private List<Exchange.Response> sendOnOneConnection(byte[] wire, int count) {
         List<Exchange.Response> out = new ArrayList<>(count);
         Socket socket = null;
@@ -93,8 +98,13 @@ public final class BulkClient {
     }
 
     static byte[] encode(Exchange.Request request) {
+        return encode(request, "HTTP/1.1");
+    }
+
+    /** {@code request} on the wire with {@code version} in its request line. */
+    static byte[] encode(Exchange.Request request, String version) {
         StringBuilder sb = new StringBuilder();
-        sb.append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n");
+        sb.append(request.method()).append(' ').append(request.path()).append(' ').append(version).append("\r\n");
         sb.append("Host: ").append(request.host()).append("\r\n");
         for (Map.Entry<String, String> h : request.headers()) {
             sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");

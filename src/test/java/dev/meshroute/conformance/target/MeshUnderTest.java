@@ -78,6 +78,14 @@ public interface MeshUnderTest extends AutoCloseable {
      */
     Applied apply(List<ConfigSource> sources) throws Exception;
 
+    /**
+     * Sends {@code request} as an HTTP/1.0 request on a connection of its own, for targets with the {@code http10}
+     * capability (a client whose request line says HTTP/1.0: the scenarios check how the sidecar treats it).
+     */
+    default Exchange.Response sendHttp10(Exchange.Request request) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot send HTTP/1.0 requests");
+    }
+
     /** Validation and analysis of {@code sources} without applying them (as {@code istioctl analyze}). */
     List<Finding> analyze(List<ConfigSource> sources);
 

@@ -52,6 +52,11 @@ public final class ProxyClient {
         return ResponseParser.parse(r.getStatusCode(), headers, r.getBody().asString());
     }
 
+    /** {@code request} as an HTTP/1.0 client sends it, on a connection of its own. */
+    public Exchange.Response sendHttp10(Exchange.Request request) {
+        return bulk.sendOnce(withRandomValueHeader(request), "HTTP/1.0");
+    }
+
     public List<Exchange.Response> sendMany(Exchange.Request request, int count) {
         return bulk.sendMany(withRandomValueHeader(request), count);
     }

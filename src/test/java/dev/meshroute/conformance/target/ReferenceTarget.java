@@ -22,7 +22,17 @@ import java.util.function.Predicate;
 public final class ReferenceTarget implements MeshUnderTest {
 
     /** What the reference implements; targets fed by the reference control plane start from this. */
-    public static final Set<String> CAPABILITIES = dev.meshroute.reference.adapter.ReferenceCapabilities.ALL;
+    /**
+     * What the reference mesh can run: every capability its adapter command declares, and {@code http10}, which
+     * needs a raw HTTP/1.0 client next to the proxy that the adapter protocol has no request for.
+     */
+    public static final Set<String> CAPABILITIES = withHttp10(dev.meshroute.reference.adapter.ReferenceCapabilities.ALL);
+
+    private static Set<String> withHttp10(Set<String> capabilities) {
+        Set<String> all = new java.util.HashSet<>(capabilities);
+        all.add("http10");
+        return Set.copyOf(all);
+    }
 
     private final Mutant mutant;
     private final ReferenceMesh mesh;
@@ -77,6 +87,11 @@ public final class ReferenceTarget implements MeshUnderTest {
     @Override
     public Exchange.Response send(Exchange.Request request) {
         return client.send(request);
+    }
+
+    @Override
+    public Exchange.Response sendHttp10(Exchange.Request request) {
+        return client.sendHttp10(request);
     }
 
     @Override

@@ -74,6 +74,15 @@ final class LocalReplies {
         return of(501, "Not Implemented", "DPE");
     }
 
+    /**
+     * Envoy's answer to an HTTP/1.0 or HTTP/0.9 request when {@code accept_http_10} is off, as under Istio by
+     * default: 426 with the status text as body, details low_version, flag DPE (a codec protocol error), and the
+     * connection closes (codec_impl.cc {@code checkProtocolVersion}, conn_manager_impl.cc {@code handleCodecError}).
+     */
+    static FullHttpResponse upgradeRequired() {
+        return of(426, "Upgrade Required", "DPE");
+    }
+
     /** The request's headers did not arrive in time (Envoy's request_headers_timeout; details request_header_timeout). */
     static FullHttpResponse requestHeaderTimeout() {
         FullHttpResponse response = of(408, "request header timeout", null);

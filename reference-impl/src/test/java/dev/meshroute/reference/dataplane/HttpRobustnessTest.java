@@ -139,6 +139,44 @@ class HttpRobustnessTest {
         assertTrue(e.closed());
     }
 
+    /**
+     * Envoy's HTTP/1 codec refuses a request that is not HTTP/1.1 unless {@code accept_http_10} is set, which Istio
+     * sets only with {@code PILOT_HTTP10} or the proxy's {@code HTTP10} metadata: 426 with the status text as body,
+     * details low_version, flag DPE, and the connection closes (codec_impl.cc {@code checkProtocolVersion},
+     * conn_manager_impl.cc {@code handleCodecError}). The status line stays HTTP/1.1, as Envoy writes HTTP/1.0 only
+     * when it accepts HTTP/1.0. The echo router would answer 200, so a 426 also shows routing never ran.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /old HTTP/1.0\r\nHost: a\r\n\r\n",
+            "GET /old HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n",
+            "POST /old HTTP/1.0\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+            "GET /old HTTP/1.0\r\n\r\n", "GET /old HTTP/0.9\r\nHost: a\r\n\r\n"})
+    void anHttp10Request_is426UpgradeRequired_andTheConnectionCloses(String raw) throws IOException {
+        int port = start(RequestLimits.DEFAULTS);
+        Exchange e = exchange(port, raw);
+        assertEquals(426, e.status(), e.toString());
+        assertEquals("Upgrade Required", e.body());
+        assertEquals("DPE", e.headers().get("x-response-flags"));
+        assertEquals("close", e.headers().get("connection"));
+        assertTrue(e.closed(), "the connection closes after the 426");
+    }
+
+    @Test
+    void anHttp10RequestPipelinedAfterAnHttp11One_is426_afterTheFirstIsServed() throws IOException {
+        int port = start(RequestLimits.DEFAULTS);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /new HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET /old HTTP/1.0\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            Exchange first = read(socket.getInputStream());
+            assertEquals(200, first.status(), first.toString());
+            assertEquals("/new", first.body());
+            Exchange second = read(socket.getInputStream());
+            assertEquals(426, second.status(), second.toString());
+            assertEquals(-1, socket.getInputStream().read(), "closed after the 426");
+        }
+    }
+
     @Test
     void aClientThatNeverFinishesItsHeaders_gets408AndIsClosed() throws IOException {
         int port = start(new RequestLimits(60, 100, Duration.ofMillis(300)));

@@ -132,6 +132,11 @@ public final class EnvoyTarget implements MeshUnderTest {
     }
 
     @Override
+    public Exchange.Response sendHttp10(Exchange.Request request) {
+        return client.sendHttp10(request);
+    }
+
+    @Override
     public List<Exchange.Response> sendMany(Exchange.Request request, int count) {
         return client.sendMany(request, count);
     }

@@ -103,15 +103,20 @@ final class ProxyBackendHandler {
     /**
      * As {@link #forward(UpstreamPool, EventLoop, InetSocketAddress, FullHttpRequest, Consumer)}, with Envoy's route
      * timeout: when no response has come {@code timeoutMillis} after the request, the upstream exchange is reset and
-     * the client gets 504 UT (0: no timeout, Istio's default). For a streamed request the clock starts when its
+     * the client gets 504 UT (0: no timeout, Istio's default); when a streamed response's body is still coming then,
+     * the exchange is reset and the client's connection closes. For a streamed request the clock starts when its
      * body has been sent, as Envoy's starts when the downstream request is complete.
      */
     static void forward(UpstreamPool pool, EventLoop loop, InetSocketAddress endpoint, FullHttpRequest request,
                         long timeoutMillis, Consumer<FullHttpResponse> replyOnce) {
         AtomicBoolean replied = new AtomicBoolean();
         AtomicReference<Channel> upstreamChannel = new AtomicReference<>();
+        AtomicReference<BodyStream> responseRest = new AtomicReference<>();
         Consumer<FullHttpResponse> reply = response -> {
             if (replied.compareAndSet(false, true)) {
+                if (response instanceof StreamedResponse streamed) {
+                    responseRest.set(streamed.rest());
+                }
                 replyOnce.accept(response);
             } else {
                 BodyStream.discard(response);
@@ -119,12 +124,21 @@ final class ProxyBackendHandler {
         };
         BodyStream requestRest = request instanceof StreamedRequest streamed ? streamed.rest() : null;
         Runnable startClock = () -> loop.schedule(() -> {
+            Channel upstream = upstreamChannel.get();
             if (!replied.get()) {
                 reply.accept(LocalReplies.upstreamTimeout());
-                Channel upstream = upstreamChannel.get();
                 if (upstream != null) {
                     upstream.close();
                 }
+                return;
+            }
+            // The clock covers the whole response, as Envoy's route and per-try timeouts do (they stop when the
+            // upstream request ends: router.cc onResponseTimeout resets an upstream request whose headers came
+            // too). A response whose body is still coming is cut: closing the upstream closes the client's
+            // connection, which already has the head (BodyStream.sourceClosed).
+            BodyStream rest = responseRest.get();
+            if (rest != null && !rest.received() && upstream != null) {
+                upstream.close();
             }
         }, timeoutMillis, TimeUnit.MILLISECONDS);
         if (timeoutMillis > 0 && requestRest == null) {

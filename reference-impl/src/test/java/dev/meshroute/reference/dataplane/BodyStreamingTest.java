@@ -220,6 +220,50 @@ class BodyStreamingTest {
         }
     }
 
+    // ---- route timeout
+
+    /**
+     * Envoy's route timeout (and per-try timeout) runs until the upstream response is complete, not only until its
+     * head: a streamed response whose body is still coming when it runs out is reset, and the client, which already
+     * has the head, sees its connection close (router.cc {@code onResponseTimeout}; the timers are disabled only
+     * when the upstream request ends). A body that completes in time is not touched.
+     */
+    @Test
+    void aStreamedResponseBodyStillComingWhenTheRouteTimeoutRunsOut_isCutAndTheConnectionCloses() throws Exception {
+        int size = 3 * MIB; // over the buffer limit: streamed
+        AtomicInteger exchanges = new AtomicInteger();
+        Upstream upstream = upstream(socket -> {
+            Upstream.readRequest(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (exchanges.incrementAndGet() == 1) {
+                out.write(new byte[2 * MIB]);
+                out.flush();
+                await(testEnded); // and the rest never comes
+            } else {
+                out.write(new byte[size]);
+            }
+        });
+        RouteDecision.Forward forward = new RouteDecision.Forward("r", "c", upstream.address(), null, null, null, 2000,
+                0, HeaderMutation.NONE, HeaderMutation.NONE);
+        int port = start(request -> forward, RequestLimits.DEFAULTS);
+        byte[] get = "GET /down HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+        try (Socket client = client(port)) {
+            client.getOutputStream().write(get);
+            InputStream in = client.getInputStream();
+            assertEquals(String.valueOf(size), Reply.readHead(in).get("content-length"));
+            long got = in.readAllBytes().length; // until the proxy closes the connection
+            assertTrue(got >= MIB && got < size, "the body was cut after " + got + " bytes");
+        }
+        try (Socket client = client(port)) { // a body that comes in time goes through whole
+            client.getOutputStream().write(get);
+            InputStream in = client.getInputStream();
+            assertEquals(String.valueOf(size), Reply.readHead(in).get("content-length"));
+            assertEquals(size, in.readNBytes(size).length);
+        }
+    }
+
     // ---- circuit breakers
 
     /**

@@ -1,9 +1,7 @@
 package dev.meshroute.reference.dataplane;
 
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -31,16 +29,11 @@ import java.util.List;
  * the headers the client sent. A request that cannot be decoded comes out as a request whose {@link DecoderResult}
  * is the failure.
  */
-final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
+final class RequestAssembler extends BodyAssembler<HttpRequest> {
 
     private final RequestLimits limits;
-    private HttpRequest head;
-    private CompositeByteBuf body;
-    /** The body being streamed, from the limit to its last chunk; null otherwise. */
-    private BodyStream streaming;
 
     RequestAssembler(RequestLimits limits) {
-        super(HttpObject.class);
         this.limits = limits;
     }
 
@@ -104,29 +97,11 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
         return version.majorVersion() == 0 || version.majorVersion() == 1 && version.minorVersion() == 0;
     }
 
-    /**
-     * Chunks of a streamed body bypass {@link #decode}: Netty's decoder asks for another read whenever a read
-     * produced no message while auto-read is off, which would defeat the pause that flow control relies on.
-     */
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (streaming != null && msg instanceof HttpContent content && !(msg instanceof HttpRequest)
-                && content.decoderResult().isSuccess()) {
-            streaming.push(content);
-            if (content instanceof LastHttpContent) {
-                streaming = null;
-            }
-            return;
-        }
-        super.channelRead(ctx, msg);
-    }
-
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
         if (streaming != null) {
             // a broken chunk in the middle of a streamed body: the upstream cannot get a whole body either
-            streaming.sourceClosed();
-            streaming = null;
+            abandonStream();
             ctx.close();
             return;
         }
@@ -142,9 +117,7 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            discardPartial();
-            head = request;
-            body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            begin(ctx, request);
             if (HttpUtil.is100ContinueExpected(request)) {
                 // As Envoy does by default: the proxy answers the expectation itself and the upstream never sees it.
                 request.headers().remove(HttpHeaderNames.EXPECT);
@@ -156,31 +129,15 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
             if (!(content instanceof LastHttpContent) && body.readableBytes() > limits.bufferLimitBytes()) {
                 streaming = BodyStream.fromDownstream(ctx.channel());
                 out.add(new StreamedRequest(head, body, head.headers(), streaming));
-                head = null;
-                body = null;
+                handedOn();
                 return;
             }
             if (content instanceof LastHttpContent last) {
                 out.add(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
                         head.headers(), last.trailingHeaders()));
-                head = null;
-                body = null;
+                handedOn();
             }
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (streaming != null) {
-            streaming.sourceClosed();
-            streaming = null;
-        }
-        super.channelInactive(ctx);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        discardPartial();
     }
 
     private FullHttpRequest failed(Throwable cause) {
@@ -188,13 +145,5 @@ final class RequestAssembler extends MessageToMessageDecoder<HttpObject> {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         request.setDecoderResult(DecoderResult.failure(cause));
         return request;
-    }
-
-    private void discardPartial() {
-        if (body != null) {
-            body.release();
-        }
-        head = null;
-        body = null;
     }
 }

@@ -1,9 +1,7 @@
 package dev.meshroute.reference.dataplane;
 
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,41 +22,19 @@ import java.util.List;
  * bounds what it holds). A response that cannot be decoded comes out as one whose {@link DecoderResult} is the
  * failure.
  */
-final class ResponseAssembler extends MessageToMessageDecoder<HttpObject> {
+final class ResponseAssembler extends BodyAssembler<HttpResponse> {
 
     private final int bufferLimitBytes;
-    private HttpResponse head;
-    private CompositeByteBuf body;
-    private BodyStream streaming;
 
     ResponseAssembler(int bufferLimitBytes) {
-        super(HttpObject.class);
         this.bufferLimitBytes = bufferLimitBytes;
-    }
-
-    /**
-     * Chunks of a streamed body bypass {@link #decode}: Netty's decoder asks for another read whenever a read
-     * produced no message while auto-read is off, which would defeat the pause that flow control relies on.
-     */
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (streaming != null && msg instanceof HttpContent content && !(msg instanceof HttpResponse)
-                && content.decoderResult().isSuccess()) {
-            streaming.push(content);
-            if (content instanceof LastHttpContent) {
-                streaming = null;
-            }
-            return;
-        }
-        super.channelRead(ctx, msg);
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
         if (msg.decoderResult().isFailure()) {
             if (streaming != null) {
-                streaming.sourceClosed();
-                streaming = null;
+                abandonStream();
                 ctx.close();
                 return;
             }
@@ -66,9 +42,7 @@ final class ResponseAssembler extends MessageToMessageDecoder<HttpObject> {
             return;
         }
         if (msg instanceof HttpResponse response) {
-            discardPartial();
-            head = response;
-            body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            begin(ctx, response);
         }
         if (msg instanceof HttpContent content && head != null) {
             body.addComponent(true, content.content().retain());
@@ -80,29 +54,13 @@ final class ResponseAssembler extends MessageToMessageDecoder<HttpObject> {
                     whole.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
                 }
                 out.add(whole);
-                head = null;
-                body = null;
+                handedOn();
             } else if (body.readableBytes() > bufferLimitBytes) {
                 streaming = BodyStream.fromUpstream(ctx.channel());
                 out.add(new StreamedResponse(head, body, head.headers(), streaming));
-                head = null;
-                body = null;
+                handedOn();
             }
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (streaming != null) {
-            streaming.sourceClosed();
-            streaming = null;
-        }
-        super.channelInactive(ctx);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        discardPartial();
     }
 
     private DefaultFullHttpResponse failed(DecoderResult result) {
@@ -111,13 +69,5 @@ final class ResponseAssembler extends MessageToMessageDecoder<HttpObject> {
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY);
         response.setDecoderResult(result);
         return response;
-    }
-
-    private void discardPartial() {
-        if (body != null) {
-            body.release();
-        }
-        head = null;
-        body = null;
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * IST0130 VirtualServiceUnreachableRule and IST0131 VirtualServiceIneffectiveMatch: Istio's
@@ -36,7 +35,7 @@ final class UnreachableRules {
 
     static void analyze(VirtualService vs, List<Diagnostic> out) {
         List<HttpRoute> rules = vs.http();
-        Map<String, Integer> matchesEncountered = new HashMap<>();
+        Map<MatchKey, Integer> matchesEncountered = new HashMap<>();
         int emptyMatchEncountered = -1;
         List<PrefixMatch> prefixMatches = new ArrayList<>();
         for (int rulen = 0; rulen < rules.size(); rulen++) {
@@ -56,7 +55,7 @@ final class UnreachableRules {
                     unreachable(vs, rule, rulen, "route without matches defined before", out);
                     continue;
                 }
-                String key = key(match);
+                MatchKey key = key(match);
                 Integer dupn = matchesEncountered.get(key);
                 if (dupn != null) {
                     ineffective(vs, match, routeName(rule, rulen), requestName(match, matchn),
@@ -115,22 +114,36 @@ final class UnreachableRules {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** Istio compares matches by their JSON without the name; this key holds the same fields. */
-    static String key(HttpMatchRequest m) {
-        return String.join("|", sm(m.uri()), sm(m.scheme()), sm(m.method()), sm(m.authority()),
-                sms(m.headers()), sms(m.withoutHeaders()), sms(m.queryParams()), String.valueOf(m.ignoreUriCase()),
-                String.valueOf(m.port()), new TreeMap<>(m.sourceLabels()).toString(),
-                String.valueOf(m.sourceNamespace()), m.gateways().toString());
+    /**
+     * Istio compares matches by their JSON without the name; this key holds the same fields, without the source
+     * locations. Maps compare by their entries whatever their order, as JSON objects with sorted keys do.
+     */
+    record MatchKey(Sm uri, Sm scheme, Sm method, Sm authority, Map<String, Sm> headers,
+                    Map<String, Sm> withoutHeaders, Map<String, Sm> queryParams, boolean ignoreUriCase, Integer port,
+                    Map<String, String> sourceLabels, String sourceNamespace, List<String> gateways) {
     }
 
-    private static String sm(StringMatch s) {
-        return s == null ? "-" : s.kind() + "=" + s.value();
+    /** A string match without its source location. */
+    record Sm(StringMatch.Kind kind, String value) {
     }
 
-    private static String sms(Map<String, StringMatch> m) {
-        StringBuilder sb = new StringBuilder("{");
-        new TreeMap<>(m).forEach((k, v) -> sb.append(k).append(':').append(sm(v)).append(','));
-        return sb.append('}').toString();
+    static MatchKey key(HttpMatchRequest m) {
+        return new MatchKey(sm(m.uri()), sm(m.scheme()), sm(m.method()), sm(m.authority()), sms(m.headers()),
+                sms(m.withoutHeaders()), sms(m.queryParams()), m.ignoreUriCase(), m.port(), m.sourceLabels(),
+                m.sourceNamespace(), m.gateways());
+    }
+
+    private static Sm sm(StringMatch s) {
+        return s == null ? null : new Sm(s.kind(), s.value());
+    }
+
+    private static Map<String, Sm> sms(Map<String, StringMatch> m) {
+        if (m.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Sm> out = new HashMap<>();
+        m.forEach((k, v) -> out.put(k, sm(v)));
+        return out;
     }
 
     /** {@code genMatchHTTPRoutes}: only matches with a uri prefix take part; no method counts as {@code GET}. */

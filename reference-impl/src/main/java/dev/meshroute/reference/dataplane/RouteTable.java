@@ -284,8 +284,10 @@ public final class RouteTable implements Router {
 
     private CompiledHost compileHost(VirtualHost vh) {
         List<CompiledRoute> compiled = new ArrayList<>();
+        // Istio gives every route of a host the same retry policy: compile each distinct one once
+        Map<io.envoyproxy.envoy.config.route.v3.RetryPolicy, RetryRule> retryRules = new HashMap<>();
         for (Route r : vh.getRoutesList()) {
-            compiled.add(compileRoute(vh, r, mutant));
+            compiled.add(compileRoute(vh, r, mutant, retryRules));
         }
         List<CompiledRoute> routes = List.copyOf(compiled);
         // the mutants change what a match is, so they keep the plain scan of every route
@@ -298,7 +300,8 @@ public final class RouteTable implements Router {
                 index, (position, request) -> matches(routes.get(position), request, m));
     }
 
-    private static CompiledRoute compileRoute(VirtualHost vh, Route r, Mutant mutant) {
+    private static CompiledRoute compileRoute(VirtualHost vh, Route r, Mutant mutant,
+                                              Map<io.envoyproxy.envoy.config.route.v3.RetryPolicy, RetryRule> retryRules) {
         RouteMatch m = r.getMatch();
         boolean caseSensitive = !m.hasCaseSensitive() || m.getCaseSensitive().getValue();
         StringMatcher path;
@@ -374,7 +377,8 @@ public final class RouteTable implements Router {
                 HeaderMutation.compile(r.getRequestHeadersToAddList(), r.getRequestHeadersToRemoveList()),
                 HeaderMutation.compile(r.getResponseHeadersToAddList(), r.getResponseHeadersToRemoveList()),
                 clusterRequest, clusterResponse, Cors.of(r), List.copyOf(r.getRoute().getHashPolicyList()),
-                r.getRoute().hasRetryPolicy() ? retryRule(r.getRoute().getRetryPolicy(), mutant) : null,
+                r.getRoute().hasRetryPolicy()
+                        ? retryRules.computeIfAbsent(r.getRoute().getRetryPolicy(), p -> retryRule(p, mutant)) : null,
                 r.getRoute().getRequestMirrorPoliciesList().stream()
                         .map(p -> new Mirror(p.getCluster(), p.hasRuntimeFraction()
                                 ? perMillion(p.getRuntimeFraction().getDefaultValue()) : 1_000_000))

@@ -7,12 +7,12 @@ import dev.meshroute.reference.mesh.ReferenceMesh;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,20 +21,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * Push to effect: the time from a change of a config file to the first request the reference proxy serves by the
  * new route, as a user of {@code meshroute-reference serve} sees it. The reference mesh watches a directory
- * holding two Services on one pod and a VirtualService of N routes (exact URIs). Each push rewrites a file: with
- * {@link Edit#BIG} the VirtualService of N routes, its last route moved to a new URI; with {@link Edit#SMALL} the
- * one-route VirtualService of the other service (the N routes stay). A client asks for the new URI every millisecond
- * (a new connection each time) until the proxy answers it from the pod by the new route: status 200 and the
- * response header {@code x-push} the new route sets to its URI (a 200 alone could come from the service's
- * default route, while the rewritten file is momentarily empty or partly written). Reports p50, p99 and max per
- * table size, and how long the control plane's apply (load, validate, translate, publish) took.
+ * holding two Services on one pod and a VirtualService of N routes (exact URIs). Each push replaces a file as the
+ * README tells users to (the new text written in full under another name, then renamed over the file; the clock
+ * starts at the rename): with {@link Edit#BIG} the VirtualService of N routes, its last route moved to a new URI;
+ * with {@link Edit#SMALL} the one-route VirtualService of the other service (the N routes stay). A client asks for
+ * the new URI every millisecond (over one kept-alive connection) until the proxy answers it from the pod by the new
+ * route: status 200 and the response header {@code x-push} the new route sets to its URI (a 200 alone could come
+ * from the service's default route). Reports p50, p99 and max per table size, and how long the control plane's
+ * apply (load, validate, translate, publish) took in the timed pushes.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]}
  * (defaults: 30 pushes; 10 1000 10000 routes; both edits).
  *
- * <p>Before the timed rows the JVM is warmed up, as a {@code serve} process that has run for a while is: each edit
- * pushed {@value #DEFAULT_WARMUP_PUSHES} times, untimed, at 1,000 routes ({@code -Dmeshroute.push.warmup=N}; 0
- * measures a cold JVM, whose first row then includes the JIT compiling the apply path).
+ * <p>Each row's timed pushes come after {@value #DEFAULT_WARMUP_PUSHES} untimed ones of the same edit and size, as
+ * in a {@code serve} process that has applied such tables for a while ({@code -Dmeshroute.push.warmup=N}; 0
+ * measures the first pushes of a new JVM, the JIT still compiling the apply path).
+ * {@code -Dmeshroute.push.verbose=true} prints every timed push and apply (wall and CPU time).
  */
 public final class PushToEffect {
 
@@ -66,30 +68,33 @@ public final class PushToEffect {
         System.out.printf("machine: %d cpus, %s, java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.version"));
         int warmup = Integer.getInteger("meshroute.push.warmup", DEFAULT_WARMUP_PUSHES);
-        if (warmup > 0) {
-            System.out.printf("JVM warm-up: %d untimed pushes of each edit at 1,000 routes%n", warmup);
-            for (Edit edit : Edit.values()) {
-                run(edit, 1000, 1, warmup);
-            }
-        }
+        System.out.printf("%d untimed pushes before each row's timed ones%n", warmup);
         for (Edit edit : Edit.values()) {
             for (int routes : sizes) {
-                System.out.println(run(edit, routes, pushes));
+                System.out.println(run(edit, routes, pushes, warmup));
             }
         }
     }
 
-    /** Untimed pushes per edit that warm the JVM up before the timed rows. */
-    static final int DEFAULT_WARMUP_PUSHES = 20;
+    /** System.nanoTime() at JVM start, to line verbose pushes up with a GC log's uptime stamps. */
+    private static final long JVM_START_NANOS = System.nanoTime()
+            - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
 
-    /** Runs {@code pushes} timed pushes (after two untimed ones) against a table of {@code routes} routes. */
-    public static Result run(Edit edit, int routes, int pushes) throws Exception {
-        return run(edit, routes, pushes, 2);
-    }
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
-    /** As {@link #run(Edit, int, int)}, after {@code warmup} untimed pushes. */
+    /**
+     * Untimed pushes before each row's timed ones. A JVM that has just started to apply tables of a new size
+     * is still compiling (C2, on-stack replacement of the loops over every route) for some 20 pushes; with 2
+     * of them a row's p99 at 10,000 routes was such a push (up to 1 s), not the steady state.
+     */
+    static final int DEFAULT_WARMUP_PUSHES = 30;
+
+    /** Runs {@code pushes} timed pushes, after {@code warmup} untimed ones, against a table of {@code routes} routes. */
     public static Result run(Edit edit, int routes, int pushes, int warmup) throws Exception {
-        Path dir = Files.createTempDirectory("meshroute-push");
+        Path work = Files.createTempDirectory("meshroute-push");
+        Path dir = Files.createDirectory(work.resolve("config")); // watched
+        Path staging = Files.createDirectory(work.resolve("staging")); // same file system, not watched
         Files.writeString(dir.resolve("reviews.yaml"), WORKLOADS);
         Path vs = dir.resolve(edit == Edit.BIG ? "reviews-vs.yaml" : "ratings-vs.yaml");
         String host = edit == Edit.BIG ? HOST : OTHER_HOST;
@@ -103,9 +108,15 @@ public final class PushToEffect {
                 new InetSocketAddress("127.0.0.1", 0), RandomSource.THREAD_LOCAL);
              ConfigWatcher watcher = ConfigWatcher.start(dir, () -> {
                  long start = System.nanoTime();
+                 long cpuStart = THREADS.getCurrentThreadCpuTime();
                  mesh.apply(loader.load());
+                 double millis = (System.nanoTime() - start) / 1e6;
                  synchronized (applyMillis) {
-                     applyMillis.add((System.nanoTime() - start) / 1e6);
+                     applyMillis.add(millis);
+                 }
+                 if (Boolean.getBoolean("meshroute.push.verbose")) {
+                     System.out.printf("    apply %.1f ms, %.1f ms of it on a CPU%n", millis,
+                             (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6);
                  }
              }, 500)) {
             mesh.apply(loader.load());
@@ -115,13 +126,24 @@ public final class PushToEffect {
                 String uri = "/push-" + k;
                 String yaml = virtualService(edit, routes, uri);
                 Thread.sleep(20); // the previous push has settled; the next one is a new edit
+                if (k == warmup + 1) {
+                    synchronized (applyMillis) {
+                        applyMillis.clear(); // the apply figures are of the timed pushes only
+                    }
+                }
+                // written as the README tells users to: in full under another name, then renamed over the file
+                Path next = Files.writeString(staging.resolve(vs.getFileName()), yaml);
                 long start = System.nanoTime();
-                Files.writeString(vs, yaml);
+                Files.move(next, vs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                long written = System.nanoTime();
                 long served = awaitServed(mesh.proxyPort(), host, uri, TimeUnit.SECONDS.toNanos(300));
+
                 if (k > warmup) {
                     millis[k - warmup - 1] = (served - start) / 1e6;
                     if (Boolean.getBoolean("meshroute.push.verbose")) {
-                        System.out.printf("  push %d: %.1f ms%n", k - warmup, millis[k - warmup - 1]);
+                        System.out.printf("  push %d: %.1f ms (the rename took %.1f ms; at JVM uptime %.3f s)%n",
+                                k - warmup, millis[k - warmup - 1], (written - start) / 1e6,
+                                (start - JVM_START_NANOS) / 1e9);
                     }
                 }
             }
@@ -133,12 +155,14 @@ public final class PushToEffect {
             return new Result(edit, routes, pushes, percentile(millis, 50), percentile(millis, 99), millis[pushes - 1],
                     percentile(apply, 50), percentile(apply, 99));
         } finally {
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
+            for (Path d : List.of(dir, staging, work)) {
+                try (var files = Files.list(d)) {
+                    for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
+                Files.deleteIfExists(d);
             }
-            Files.deleteIfExists(dir);
         }
     }
 
@@ -152,50 +176,128 @@ public final class PushToEffect {
 
     /**
      * Asks for {@code uri} until the proxy answers it by the route for it (200 from the pod, with the route's
-     * {@code x-push} header); returns System.nanoTime() then.
+     * {@code x-push} header); returns System.nanoTime() then. The requests go over one kept-alive connection
+     * (a new one only when the proxy closes it): each request is routed by the route table in force when it
+     * arrives, as a new connection's would be, and the client costs the process under test far less CPU and
+     * garbage than a connection per request (which it shares the JVM and the two cores with).
      */
     private static long awaitServed(int port, String host, String uri, long timeoutNanos) throws Exception {
         long deadline = System.nanoTime() + timeoutNanos;
         String marker = ("\r\n" + PUSH_HEADER + ": " + uri + "\r\n").toLowerCase(java.util.Locale.ROOT);
-        while (true) {
-            String head = get(port, host, uri);
-            long now = System.nanoTime();
-            int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12 ? Integer.parseInt(head.substring(9, 12))
-                    : -1;
-            if (status == 200 && head.toLowerCase(java.util.Locale.ROOT).contains(marker)) {
-                return now;
+        byte[] request = ("GET " + uri + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (Poller poller = new Poller(port)) {
+            while (true) {
+                String head = poller.get(request);
+                long now = System.nanoTime();
+                int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12
+                        ? Integer.parseInt(head.substring(9, 12)) : -1;
+                if (status == 200 && head.toLowerCase(java.util.Locale.ROOT).contains(marker)) {
+                    return now;
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException(uri + " was not served within the timeout; last status " + status);
+                }
+                Thread.sleep(1);
             }
-            if (now > deadline) {
-                throw new IllegalStateException(uri + " was not served within the timeout; last status " + status);
-            }
-            Thread.sleep(1);
         }
     }
 
-    /** The response head (status line and headers, up to the blank line) of a GET, or what came before EOF. */
-    private static String get(int port, String host, String uri) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setTcpNoDelay(true);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + uri + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            while (head.size() < 65_536) {
-                int r = in.read(buffer);
-                if (r < 0) {
-                    break;
-                }
-                head.write(buffer, 0, r);
-                String text = head.toString(StandardCharsets.ISO_8859_1);
-                int end = text.indexOf("\r\n\r\n");
-                if (end >= 0) {
-                    return text.substring(0, end + 2);
-                }
+    /** An HTTP/1.1 client on one kept-alive connection, reopened when the server closes it. */
+    private static final class Poller implements AutoCloseable {
+        private final int port;
+        private final byte[] buffer = new byte[8192];
+        private Socket socket;
+        private InputStream in;
+        private int start;
+        private int end;
+
+        Poller(int port) {
+            this.port = port;
+        }
+
+        /** Sends the request; returns the response head (status line and headers) after reading the whole body. */
+        String get(byte[] request) throws IOException {
+            if (socket == null) {
+                socket = new Socket("127.0.0.1", port);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(30_000); // a proxy that stops answering fails the run instead of hanging it
+                in = socket.getInputStream();
+                start = end = 0;
             }
-            return head.toString(StandardCharsets.ISO_8859_1);
+            try {
+                socket.getOutputStream().write(request);
+                String head = readHead();
+                boolean keep = readBody(head);
+                if (!keep) {
+                    close();
+                }
+                return head;
+            } catch (IOException e) {
+                close(); // the proxy closed the connection: the next request opens a new one
+                return "";
+            }
+        }
+
+        private String readHead() throws IOException {
+            while (true) {
+                for (int i = start; i + 3 < end; i++) {
+                    if (buffer[i] == '\r' && buffer[i + 1] == '\n' && buffer[i + 2] == '\r' && buffer[i + 3] == '\n') {
+                        String head = new String(buffer, start, i + 2 - start, StandardCharsets.ISO_8859_1);
+                        start = i + 4;
+                        return head;
+                    }
+                }
+                fill();
+            }
+        }
+
+        /** Reads the body framed by Content-Length (or none); false when the connection cannot be reused. */
+        private boolean readBody(String head) throws IOException {
+            String lower = head.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("\r\nconnection: close") || lower.contains("\r\ntransfer-encoding:")) {
+                return false; // the echo pod and the proxy's own answers use Content-Length; anything else: reconnect
+            }
+            int at = lower.indexOf("\r\ncontent-length:");
+            long remaining = 0;
+            if (at >= 0) {
+                int lineEnd = lower.indexOf("\r\n", at + 2);
+                remaining = Long.parseLong(lower.substring(at + 17, lineEnd < 0 ? lower.length() : lineEnd).trim());
+            }
+            while (remaining > 0) {
+                if (start == end) {
+                    fill();
+                }
+                int n = (int) Math.min(remaining, end - start);
+                start += n;
+                remaining -= n;
+            }
+            return true;
+        }
+
+        private void fill() throws IOException {
+            if (start == end) {
+                start = end = 0;
+            } else if (end == buffer.length) {
+                System.arraycopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            if (end == buffer.length) {
+                throw new IOException("response head longer than " + buffer.length + " bytes");
+            }
+            int r = in.read(buffer, end, buffer.length - end);
+            if (r < 0) {
+                throw new IOException("connection closed");
+            }
+            end += r;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
         }
     }
 

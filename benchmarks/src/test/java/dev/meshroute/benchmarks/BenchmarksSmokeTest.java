@@ -52,6 +52,16 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void configParse_loadsTheVirtualServiceOfEachSize() {
+        for (int routes : new int[] {1000, 10000}) {
+            ConfigParse b = new ConfigParse();
+            b.routes = routes;
+            b.setUp(); // throws unless the text loads as one resource without a diagnostic
+            assertEquals(1, b.loadText().resources().size());
+        }
+    }
+
+    @Test
     void pushToEffect_servesEachPush() throws Exception {
         PushToEffect.Result r = PushToEffect.run(PushToEffect.Edit.BIG, 10, 2, 0);
         assertEquals(2, r.pushes());

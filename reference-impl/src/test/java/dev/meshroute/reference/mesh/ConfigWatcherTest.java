@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ConfigWatcherTest {
 
@@ -41,10 +42,19 @@ class ConfigWatcherTest {
         Files.writeString(file, "a: 1\n");
         LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
         try (ConfigWatcher watcher = ConfigWatcher.start(dir, () -> seen.add(read(file)), 50)) {
+            long emptied = System.nanoTime();
             Files.write(file, new byte[0]);
             Thread.sleep(50);
             Files.writeString(file, "a: 2\n");
-            assertEquals("a: 2\n", seen.poll(10, TimeUnit.SECONDS), "the first reload after the edit");
+            long pause = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - emptied);
+            String first = seen.poll(10, TimeUnit.SECONDS);
+            // the watcher promises the new text only to a writer that pauses less than the grace period; on a
+            // machine so loaded that this one paused longer (the likely cause of the one failure seen, while
+            // several builds shared the machine), the test cannot tell a bug from the promised behaviour, so it is
+            // skipped, not passed
+            assumeTrue(pause < ConfigWatcher.EMPTIED_GRACE_MILLIS, "the writer paused " + pause
+                    + " ms, longer than the watcher's grace period of " + ConfigWatcher.EMPTIED_GRACE_MILLIS + " ms");
+            assertEquals("a: 2\n", first, "the first reload after the edit");
             // a late event of the same write may cause one more reload: of the same text, never of the empty file
             for (String later = seen.poll(300, TimeUnit.MILLISECONDS); later != null;
                  later = seen.poll(300, TimeUnit.MILLISECONDS)) {

@@ -13,7 +13,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The reference proxy's HTTP/1.1 listener: routes every request with the current {@link Router} and either
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  */
 public final class ProxyServer implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
     /**
      * Event loop threads: {@code -Dmeshroute.proxy.workers=N} (default 2). A connection and its upstream
      * connections stay on one loop, so N loops use at most N cores (the benchmark pins the proxy to one).
@@ -36,8 +39,12 @@ public final class ProxyServer implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final Supplier<Router> router;
     private final RequestLimits limits;
-    private final Transport transport;
-    private final UpstreamPool upstreams;
+    /** The transport asked for; {@link #start} may fall back from it when its event loops cannot be created. */
+    private final Transport wanted;
+    /** Creates the event loops of a transport (a seam for tests: the failures it falls back from cannot be made here). */
+    private final Function<Transport, EventLoopGroup> loops;
+    private Transport transport;
+    private UpstreamPool upstreams;
     private EventLoopGroup group;
     private Channel serverChannel;
 
@@ -58,11 +65,52 @@ public final class ProxyServer implements AutoCloseable {
 
     /** As {@link #ProxyServer(InetSocketAddress, Supplier, RequestLimits)}, on a given socket transport (tests). */
     ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router, RequestLimits limits, Transport transport) {
+        this(bindAddress, router, limits, transport, t -> new MultiThreadIoEventLoopGroup(WORKER_THREADS,
+                new DefaultThreadFactory("meshroute-proxy"), t.ioHandlerFactory()));
+    }
+
+    /** As above, with the event loops made by {@code loops} (tests). */
+    ProxyServer(InetSocketAddress bindAddress, Supplier<Router> router, RequestLimits limits, Transport transport,
+                Function<Transport, EventLoopGroup> loops) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.router = Objects.requireNonNull(router, "router");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.transport = Objects.requireNonNull(transport, "transport");
-        this.upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, limits.bufferLimitBytes(), transport);
+        this.wanted = Objects.requireNonNull(transport, "transport");
+        this.loops = Objects.requireNonNull(loops, "loops");
+    }
+
+    /** The transport the started proxy runs on (the one asked for, or the one it fell back to). */
+    synchronized Transport transport() {
+        if (transport == null) {
+            throw new IllegalStateException("proxy not started");
+        }
+        return transport;
+    }
+
+    /**
+     * The event loops of the wanted transport or, when they cannot be created, of the next available one: Netty's
+     * availability check creates one io_uring ring, but a machine may still refuse the rings of the loops (a
+     * locked-memory limit on kernels before 5.12, a container's limits), and the proxy then runs on epoll, not
+     * nowhere.
+     */
+    private EventLoopGroup eventLoops() {
+        RuntimeException first = null;
+        for (Transport t : wanted.andFallbacks()) {
+            try {
+                EventLoopGroup created = loops.apply(t);
+                if (first != null) {
+                    LOG.warning("the proxy's " + wanted + " event loops cannot be created here (" + first
+                            + "); it runs on " + t);
+                }
+                transport = t;
+                return created;
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first;
     }
 
     /**
@@ -75,8 +123,8 @@ public final class ProxyServer implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("proxy already started");
         }
-        group = new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("meshroute-proxy"),
-                transport.ioHandlerFactory());
+        group = eventLoops();
+        upstreams = new UpstreamPool(MAX_INITIAL_LINE, MAX_HEADER_SIZE, limits.bufferLimitBytes(), transport);
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())

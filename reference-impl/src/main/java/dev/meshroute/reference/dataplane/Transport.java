@@ -58,6 +58,17 @@ enum Transport {
         return IO_URING.available() ? IO_URING : EPOLL.available() ? EPOLL : NIO;
     }
 
+    /** This transport, then the available ones after it in the order of preference (NIO always last). */
+    java.util.List<Transport> andFallbacks() {
+        java.util.List<Transport> out = new java.util.ArrayList<>(java.util.List.of(this));
+        for (Transport t : values()) {
+            if (t.ordinal() > ordinal() && t.available()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     /** Whether this transport can run here: the native ones need Linux x86-64 and what the kernel allows. */
     boolean available() {
         try {

@@ -77,7 +77,8 @@ public final class ScenarioSelectionFilter implements PostDiscoveryFilter {
         return d.getSource().filter(FileSource.class::isInstance).map(FileSource.class::cast);
     }
 
-    private static boolean fromCucumber(UniqueId id) {
+    /** True for a descriptor of the Cucumber engine, run directly or inside a suite. */
+    static boolean fromCucumber(UniqueId id) {
         return id.getSegments().stream().anyMatch(s -> s.getType().equals("engine") && s.getValue().equals("cucumber"));
     }
 }

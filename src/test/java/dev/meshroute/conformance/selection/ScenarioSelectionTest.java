@@ -9,7 +9,13 @@ import org.junit.platform.engine.support.descriptor.FilePosition;
 import org.junit.platform.engine.support.descriptor.FileSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherFactory;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import static io.cucumber.junit.platform.engine.Constants.GLUE_PROPERTY_NAME;
-import static io.cucumber.junit.platform.engine.Constants.PLUGIN_PROPERTY_NAME;
 import static io.cucumber.junit.platform.engine.Constants.PLUGIN_PUBLISH_QUIET_PROPERTY_NAME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,8 +36,9 @@ import static org.junit.platform.launcher.EngineFilter.includeEngines;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
 /**
- * The selection as a run sees it: Cucumber's dry run of the real features through the JUnit Platform (no step runs,
- * no target starts), with the selection filter registered as in every run, and the dry-run plan it writes.
+ * The selection and the dry run as a run sees them: the JUnit Platform's dry run of the real features, configured as
+ * pom.xml's {@code dry-run} profile configures the build's (no step runs, no target starts), with the selection filter
+ * registered as in every run, and the dry-run plan it writes.
  */
 class ScenarioSelectionTest {
 
@@ -57,65 +65,125 @@ class ScenarioSelectionTest {
         });
     }
 
-    /** Every scenario example a dry run holds, as {@code feature:line tags}. */
-    private static List<String> dryRun(Map<String, String> properties, String plugin) {
+    /** One scenario example as the launcher reported it: its id, its tags, and "skipped" or how it finished. */
+    private record Reported(String id, List<String> tags, String outcome) {
+    }
+
+    /**
+     * Every scenario example a dry run with these system properties reports, in order; with {@code planDir}, the
+     * plan is written there (the listeners of {@code META-INF/services} are left out, so nothing lands in the
+     * project's {@code target/meshroute}).
+     */
+    private static List<Reported> dryRun(Map<String, String> properties, Path planDir) throws Exception {
         PROPERTIES.forEach(System::clearProperty);
         properties.forEach(System::setProperty);
-        List<String> ran = new ArrayList<>();
-        var builder = request().selectors(selectDirectory(ROOT.resolve("features").toFile()))
+        var request = request().selectors(selectDirectory(ROOT.resolve("features").toFile()))
                 .filters(includeEngines("cucumber"))
                 .configurationParameter(GLUE_PROPERTY_NAME, "dev.meshroute.conformance.steps")
                 .configurationParameter(PLUGIN_PUBLISH_QUIET_PROPERTY_NAME, "true")
-                .configurationParameter("cucumber.execution.dry-run", "true");
-        if (plugin != null) {
-            builder.configurationParameter(PLUGIN_PROPERTY_NAME, plugin);
-        }
-        LauncherFactory.create().execute(builder.build(), new TestExecutionListener() {
+                .configurationParameters(dryRunParametersOfTheBuild())
+                .build();
+        List<Reported> reported = new ArrayList<>();
+        TestExecutionListener recorder = new TestExecutionListener() {
+            @Override
+            public void executionSkipped(TestIdentifier id, String reason) {
+                record(id, "skipped");
+            }
+
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                record(id, result.getStatus().toString());
+            }
+
+            private void record(TestIdentifier id, String outcome) {
                 if (id.isTest() && id.getSource().orElse(null) instanceof FileSource f) {
-                    ran.add(ScenarioSelectionFilter.relative(ROOT, f.getFile()) + ":"
-                            + f.getPosition().map(FilePosition::getLine).orElse(0) + " " + id.getTags().stream()
-                            .map(t -> "@" + t.getName()).sorted().toList());
+                    reported.add(new Reported(ScenarioSelectionFilter.relative(ROOT, f.getFile()) + ":"
+                            + f.getPosition().map(FilePosition::getLine).orElse(0), id.getTags().stream()
+                            .map(t -> "@" + t.getName()).sorted().toList(), outcome));
                 }
             }
-        });
-        return ran;
+        };
+        var launcher = LauncherFactory.create(LauncherConfig.builder()
+                .enableTestExecutionListenerAutoRegistration(false).build());
+        if (planDir == null) {
+            launcher.execute(request, recorder);
+        } else {
+            launcher.execute(request, recorder, new PlanWriter(planDir));
+        }
+        return reported;
+    }
+
+    /**
+     * The configuration parameters pom.xml's {@code dry-run} profile gives the failsafe run (as system properties),
+     * so that these tests launch the dry run the build launches.
+     */
+    private static Map<String, String> dryRunParametersOfTheBuild() throws Exception {
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile());
+        var nodes = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
+                "/project/profiles/profile[id='dry-run']//plugin[artifactId='maven-failsafe-plugin']"
+                        + "/configuration/systemPropertyVariables/*", pom, XPathConstants.NODESET);
+        Map<String, String> parameters = new TreeMap<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            parameters.put(nodes.item(i).getNodeName(), nodes.item(i).getTextContent().trim());
+        }
+        assertTrue(!parameters.isEmpty(), "pom.xml: no dry-run profile with failsafe system properties");
+        return parameters;
     }
 
     @Test
-    void tagsAndIds_leaveOnlyTheSelectedScenariosInTheRun() {
-        List<String> all = dryRun(Map.of(), null);
+    void tagsAndIds_leaveOnlyTheSelectedScenariosInTheRun() throws Exception {
+        List<Reported> all = dryRun(Map.of(), null);
         assertTrue(all.size() > 400, "the whole suite: " + all.size());
 
-        List<String> fault = dryRun(Map.of(Selection.TAGS_PROPERTY, "@fault and not @unverified"), null);
-        List<String> expected = all.stream().filter(s -> s.contains("@fault") && !s.contains("@unverified")).toList();
+        List<Reported> fault = dryRun(Map.of(Selection.TAGS_PROPERTY, "@fault and not @unverified"), null);
+        List<Reported> expected = all.stream()
+                .filter(r -> r.tags().contains("@fault") && !r.tags().contains("@unverified")).toList();
         assertTrue(!expected.isEmpty() && expected.size() < all.size());
-        assertEquals(new TreeSet<>(expected), new TreeSet<>(fault));
+        assertEquals(ids(expected), ids(fault));
+        assertEquals(expected.size(), fault.size());
 
         // the outline at line 85 holds two examples (rows 105 and 106); line 11 is a plain scenario
-        List<String> byId = dryRun(Map.of(Selection.SCENARIO_PROPERTY,
+        List<Reported> byId = dryRun(Map.of(Selection.SCENARIO_PROPERTY,
                 "features/weights/weights.feature:85,features/weights/weights.feature:11"), null);
         assertEquals(Set.of("features/weights/weights.feature:11", "features/weights/weights.feature:105",
                 "features/weights/weights.feature:106"), ids(byId));
-        List<String> oneRow = dryRun(Map.of(Selection.SCENARIO_PROPERTY, "features/weights/weights.feature:106"), null);
+        List<Reported> oneRow = dryRun(Map.of(Selection.SCENARIO_PROPERTY, "features/weights/weights.feature:106"),
+                null);
         assertEquals(Set.of("features/weights/weights.feature:106"), ids(oneRow));
-        List<String> both = dryRun(Map.of(Selection.SCENARIO_PROPERTY, "features/weights/weights.feature",
+        List<Reported> both = dryRun(Map.of(Selection.SCENARIO_PROPERTY, "features/weights/weights.feature",
                 Selection.TAGS_PROPERTY, "@validation"), null);
         assertEquals(Set.of("features/weights/weights.feature:174", "features/weights/weights.feature:195"), ids(both));
     }
 
-    private static Set<String> ids(List<String> ran) {
+    private static Set<String> ids(List<Reported> reported) {
         Set<String> out = new TreeSet<>();
-        ran.forEach(s -> out.add(s.substring(0, s.indexOf(' '))));
+        reported.forEach(r -> out.add(r.id()));
         return out;
+    }
+
+    @Test
+    void dryRun_reportsEveryExampleSkipped_noneRun_andThePlanListsThem(@TempDir Path dir) throws Exception {
+        List<Reported> reported = dryRun(Map.of(Selection.TAGS_PROPERTY, "@retries or @weights",
+                Selection.DRY_RUN_PROPERTY, "true", "meshroute.target", "grpc-java"), dir);
+
+        assertTrue(reported.size() > 20, reported.toString());
+        assertEquals(reported.size(), ids(reported).size(), "each example reported once: " + reported);
+        Map<String, Long> byOutcome = reported.stream().collect(Collectors.groupingBy(Reported::outcome,
+                TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("skipped", (long) reported.size()), byOutcome,
+                "a dry run runs no example, so it reports each one skipped, none passed");
+
+        Map<?, ?> plan = new ObjectMapper().readValue(dir.resolve("plan.json").toFile(), Map.class);
+        Set<Object> planned = new TreeSet<>();
+        ((List<?>) plan.get("scenarios")).forEach(s -> planned.add(((Map<?, ?>) s).get("id")));
+        assertEquals(ids(reported), planned, "the plan lists exactly the examples reported skipped");
     }
 
     @Test
     void dryRunPlan_listsIdsNamesTagsAndWhatTheTargetWouldSkip(@TempDir Path dir) throws Exception {
         dryRun(Map.of(Selection.TAGS_PROPERTY, "@retries or @weights", Selection.SCENARIO_PROPERTY,
                 "features/retries/retries.feature,features/weights/weights.feature:11", Selection.DRY_RUN_PROPERTY,
-                "true", "meshroute.target", "grpc-java"), PlanWriter.class.getName() + ":" + dir);
+                "true", "meshroute.target", "grpc-java"), dir);
         Map<?, ?> plan = new ObjectMapper().readValue(dir.resolve("plan.json").toFile(), Map.class);
         assertEquals("grpc-java", plan.get("target"));
         List<?> scenarios = (List<?>) plan.get("scenarios");

@@ -7,8 +7,9 @@
 #   ROUNDS=5 SECONDS_PER_RUN=10 bench/proxy-vs-nginx.sh
 #   PIN=0 bench/proxy-vs-nginx.sh           # no CPU pinning (see below)
 #
-# Installs wrk and nginx with apt-get when missing, builds reference-impl/target/meshroute-reference.jar (unless
-# SKIP_BUILD=1 and it exists), and stops everything it started on exit (also on Ctrl-C).
+# Installs wrk, nginx, socat and python3 with apt-get when missing, builds
+# reference-impl/target/meshroute-reference.jar (unless SKIP_BUILD=1 and it exists), and stops everything it started
+# on exit (also on Ctrl-C).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}                 # interleaved rounds (ref 1 route, ref ROUTES routes, nginx in each)
@@ -34,11 +35,13 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
-if ! need wrk || ! need nginx || ! need socat; then
-  echo "installing wrk, nginx and socat (apt-get)" >&2
+# python3 writes the summary at the end; a fresh machine of this project has Java, Maven and Node, not Python
+if ! need wrk || ! need nginx || ! need socat || ! python3 -c 'import csv, statistics' >/dev/null 2>&1; then
+  echo "installing wrk, nginx, socat and python3 (apt-get)" >&2
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk nginx socat >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk nginx socat \
+    python3 >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then

@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  *
  * <p>Make-before-break: the route table is swapped, atomically, only once the accepted resources form one
  * consistent set: every type it needs (LDS, CDS, and RDS and EDS as LDS and CDS name them) at the same version
- * and no cluster still warming (waiting for its endpoints). A request is therefore routed by the old or by the new
+ * and no cluster still warming (waiting for its endpoints, however long: istiod's config sources carry an initial
+ * fetch timeout of 0, which tells Envoy the same). A request is therefore routed by the old or by the new
  * configuration, never by a new route to a cluster the proxy does not know yet, nor by an old route to a cluster
  * the new CDS removed. The table is handed over before the ACK that completes the set, so once every type is
  * ACKed at a version the proxy routes by it.

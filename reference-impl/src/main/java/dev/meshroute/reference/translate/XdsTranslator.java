@@ -85,8 +85,15 @@ import java.util.TreeSet;
  */
 public final class XdsTranslator {
 
+    /**
+     * Where RDS and EDS come from: the ADS stream, with no initial fetch timeout (0 s: a listener or cluster waits for
+     * its route configuration or endpoints as long as it takes, instead of Envoy's default 15 s after which it would
+     * start without them), as istiod writes both ({@code listener_builder.go} {@code buildHTTPConnectionManager},
+     * {@code cluster_builder.go} {@code maybeApplyEdsConfig}: {@code InitialFetchTimeout: durationpb.New(0)}).
+     */
     private static final ConfigSource ADS = ConfigSource.newBuilder()
             .setAds(AggregatedConfigSource.getDefaultInstance())
+            .setInitialFetchTimeout(com.google.protobuf.Duration.getDefaultInstance())
             .setResourceApiVersion(io.envoyproxy.envoy.config.core.v3.ApiVersion.V3)
             .build();
 

@@ -113,6 +113,27 @@ class XdsTranslatorTest {
         assertEquals(List.of("80"), r.routes().stream().map(RouteConfiguration::getName).toList());
     }
 
+    /**
+     * istiod writes RDS's and EDS's config source with {@code InitialFetchTimeout: 0} (listener_builder.go,
+     * cluster_builder.go maybeApplyEdsConfig): wait for the route configuration and the endpoints however long they
+     * take, not Envoy's default 15 s.
+     */
+    @Test
+    void translate_rdsAndEdsComeFromAds_withNoInitialFetchTimeout() throws Exception {
+        XdsResources r = translate(SERVICE, DR_V1_V2);
+
+        var hcm = r.listeners().get(0).getFilterChains(0).getFilters(0).getTypedConfig()
+                .unpack(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.class);
+        var rds = hcm.getRds().getConfigSource();
+        assertTrue(rds.hasAds() && rds.hasInitialFetchTimeout(), rds.toString());
+        assertEquals(com.google.protobuf.Duration.getDefaultInstance(), rds.getInitialFetchTimeout());
+        for (Cluster c : r.clusters()) {
+            var eds = c.getEdsClusterConfig().getEdsConfig();
+            assertTrue(eds.hasAds() && eds.hasInitialFetchTimeout(), c.getName() + ": " + eds);
+            assertEquals(com.google.protobuf.Duration.getDefaultInstance(), eds.getInitialFetchTimeout());
+        }
+    }
+
     @Test
     void translate_oneEnvoyRoutePerMatchEntry_inOrder() {
         XdsResources r = translate(SERVICE, DR_V1_V2, vs("vs", """

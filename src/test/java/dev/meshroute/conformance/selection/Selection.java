@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -107,8 +106,22 @@ public record Selection(String tags, List<ScenarioId> scenarios, boolean dryRun)
                 }
             }
         }
-        return new Selection(tags, ids, dryRun != null && (dryRun.isEmpty()
-                || Boolean.parseBoolean(dryRun.trim().toLowerCase(Locale.ROOT))));
+        return new Selection(tags, ids, dryRun(dryRun));
+    }
+
+    /**
+     * {@code -Dmeshroute.dryRun}: absent or {@code false}, a real run; {@code true} or no value, a dry run. Anything
+     * else is refused: pom.xml's dry-run profiles switch on for exactly {@code true}, so {@code TRUE} or {@code yes}
+     * would have run everything while this code believed it a dry run.
+     */
+    private static boolean dryRun(String value) {
+        return switch (value == null ? "false" : value.trim()) {
+            case "", "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("-D" + DRY_RUN_PROPERTY + "=" + value
+                    + ": write true (list the scenarios, run none) or false; Maven's dry-run profile switches on"
+                    + " for exactly true");
+        };
     }
 
     /** True when -Dmeshroute.dryRun=true: list the scenarios, run none. */

@@ -50,6 +50,18 @@ class SelectionTest {
     }
 
     @Test
+    void dryRun_isTrueOrFalse_anythingElseIsRefusedWithWhatToWrite() {
+        assertTrue(Selection.of(null, null, "true").dryRun());
+        assertFalse(Selection.of(null, null, null).dryRun());
+        for (String bad : List.of("TRUE", "yes", "1")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Selection.of(null, null, bad));
+            assertEquals("-Dmeshroute.dryRun=" + bad + ": write true (list the scenarios, run none) or false; Maven's"
+                    + " dry-run profile switches on for exactly true", e.getMessage());
+        }
+    }
+
+    @Test
     void badInput_isOneClearMessage() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Selection.of("@a and", null, null))
                 .getMessage().startsWith("-Dmeshroute.tags='@a and' is not a tag expression: "));

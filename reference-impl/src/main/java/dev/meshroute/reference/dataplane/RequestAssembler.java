@@ -55,8 +55,8 @@ final class RequestAssembler extends BodyAssembler<HttpRequest> {
      * Envoy's HTTP/1 codec checks on a head (source/common/http/http1/codec_impl.cc): a transfer coding other than
      * exactly {@code chunked} is 501 (http1.invalid_transfer_encoding), Content-Length with Transfer-Encoding 400
      * (http1.content_length_and_chunked_not_allowed), too many headers or too many header bytes 431
-     * (http1.too_many_headers, http1.headers_too_large); then an HTTP/1.0 or HTTP/0.9 request is 426, as Istio leaves
-     * Envoy's {@code accept_http_10} off (see {@link #belowHttp11}). Null when the head passes.
+     * (http1.too_many_headers, http1.headers_too_large); then a request that is not HTTP/1.1 is 426, as Istio leaves
+     * Envoy's {@code accept_http_10} off (see {@link #isHttp11}). Null when the head passes.
      */
     private Refused refuse(HttpRequest request) {
         List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
@@ -77,24 +77,28 @@ final class RequestAssembler extends BodyAssembler<HttpRequest> {
             return new Refused(bytes + " header bytes", LocalReplies::headersTooLarge);
         }
         // (a head Netty failed to decode says HTTP/1.0 whatever was sent: its failure is answered instead)
-        if (request.decoderResult().isSuccess() && belowHttp11(request.protocolVersion())) {
+        if (request.decoderResult().isSuccess() && !isHttp11(request.protocolVersion())) {
             return new Refused(request.protocolVersion() + " request", LocalReplies::upgradeRequired);
         }
         return null;
     }
 
     /**
-     * Whether a request is HTTP/1.0 or HTTP/0.9, which Envoy's HTTP/1 codec refuses with 426 before any routing
-     * unless the connection manager sets {@code http_protocol_options.accept_http_10} (envoyproxy/envoy
-     * source/common/http/http1/codec_impl.cc {@code ServerConnectionImpl::checkProtocolVersion}). Istio sets it
-     * only when istiod runs with {@code PILOT_HTTP10} or the proxy's metadata has {@code HTTP10} (istio/istio
-     * pilot/pkg/networking/core/listener.go and listener_inbound.go; pilot/pkg/features: PILOT_HTTP10, default
-     * false), both off by default, so the reference refuses them always. Envoy
-     * treats every version other than 1.1 as 1.0 there, but whether its parser lets an HTTP/1.2 or HTTP/2.0
-     * request line get that far is not checked, so those are left to Netty's decoder as before.
+     * Whether a request line says HTTP/1.1. Envoy's HTTP/1 codec treats every other version as HTTP/1.0
+     * ({@code onHeadersCompleteImpl}: "not necessarily true, but it's good enough"), and refuses HTTP/1.0 with 426
+     * before any routing unless the connection manager sets {@code http_protocol_options.accept_http_10}
+     * (envoyproxy/envoy source/common/http/http1/codec_impl.cc {@code ServerConnectionImpl::checkProtocolVersion}).
+     * Istio sets it only when istiod runs with {@code PILOT_HTTP10} or the proxy's metadata has {@code HTTP10}
+     * (istio/istio pilot/pkg/networking/core/listener.go and listener_inbound.go; pilot/pkg/features:
+     * PILOT_HTTP10, default false), both off by default, so the reference refuses them always: HTTP/1.0, HTTP/0.9,
+     * and also HTTP/1.2 or HTTP/2.0 in an HTTP/1 request line. A version Envoy's parser does not accept at all
+     * ({@code HTTP/} then one digit, a dot, one digit: balsa_parser.cc {@code isVersionValid}), such as
+     * {@code HTTP/1.10} or {@code FOO/1.1}, is 400 there; Netty's decoder refuses those already, with the same 400
+     * (HttpRobustnessTest). Not checked: a lower-case {@code http/1.1}, 400 on Envoy (its version prefix is
+     * case-sensitive), which Netty's version parser may accept.
      */
-    static boolean belowHttp11(HttpVersion version) {
-        return version.majorVersion() == 0 || version.majorVersion() == 1 && version.minorVersion() == 0;
+    static boolean isHttp11(HttpVersion version) {
+        return version.protocolName().equals("HTTP") && version.majorVersion() == 1 && version.minorVersion() == 1;
     }
 
     @Override

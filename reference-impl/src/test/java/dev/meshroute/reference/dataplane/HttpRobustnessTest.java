@@ -161,6 +161,31 @@ class HttpRobustnessTest {
         assertTrue(e.closed(), "the connection closes after the 426");
     }
 
+    /**
+     * Envoy treats every version other than HTTP/1.1 as HTTP/1.0 (codec_impl.cc {@code onHeadersCompleteImpl}), so an
+     * HTTP/1.2 or HTTP/2.0 request line gets the same 426; a version its parser does not accept at all (one digit, a
+     * dot, one digit after {@code HTTP/}: balsa_parser.cc {@code isVersionValid}) is HPE_INVALID_VERSION, 400.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.2", "HTTP/2.0", "HTTP/9.9"})
+    void anotherSingleDigitVersion_is426LikeHttp10(String version) throws IOException {
+        int port = start(RequestLimits.DEFAULTS);
+        Exchange e = exchange(port, "GET /new " + version + "\r\nHost: a\r\n\r\n");
+        assertEquals(426, e.status(), e.toString());
+        assertEquals("DPE", e.headers().get("x-response-flags"));
+        assertTrue(e.closed(), "the connection closes after the 426");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.10", "HTTP/10.1", "HTTP/01.1", "FOO/1.1"})
+    void aMalformedVersion_is400(String version) throws IOException {
+        int port = start(RequestLimits.DEFAULTS);
+        Exchange e = exchange(port, "GET /new " + version + "\r\nHost: a\r\n\r\n");
+        assertEquals(400, e.status(), e.toString());
+        assertEquals("DPE", e.headers().get("x-response-flags"));
+        assertTrue(e.closed(), "the connection closes after the 400");
+    }
+
     @Test
     void anHttp10RequestPipelinedAfterAnHttp11One_is426_afterTheFirstIsServed() throws IOException {
         int port = start(RequestLimits.DEFAULTS);

@@ -1,14 +1,13 @@
 package dev.meshroute.benchmarks;
 
+import dev.meshroute.reference.bench.KeepAliveClient;
 import dev.meshroute.reference.config.DirectoryLoader;
 import dev.meshroute.reference.dataplane.RandomSource;
 import dev.meshroute.reference.mesh.ConfigWatcher;
 import dev.meshroute.reference.mesh.ReferenceMesh;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,120 +182,26 @@ public final class PushToEffect {
      */
     private static long awaitServed(int port, String host, String uri, long timeoutNanos) throws Exception {
         long deadline = System.nanoTime() + timeoutNanos;
-        String marker = ("\r\n" + PUSH_HEADER + ": " + uri + "\r\n").toLowerCase(java.util.Locale.ROOT);
         byte[] request = ("GET " + uri + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        try (Poller poller = new Poller(port)) {
+        try (KeepAliveClient client = new KeepAliveClient(new InetSocketAddress("127.0.0.1", port))) {
             while (true) {
-                String head = poller.get(request);
+                int status = -1;
+                String pushed = null;
+                try {
+                    KeepAliveClient.Response response = client.exchange(request);
+                    status = response.status();
+                    pushed = response.headers().get(PUSH_HEADER);
+                } catch (IOException e) {
+                    client.reopen(); // the proxy closed the connection: the next request goes on a new one
+                }
                 long now = System.nanoTime();
-                int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12
-                        ? Integer.parseInt(head.substring(9, 12)) : -1;
-                if (status == 200 && head.toLowerCase(java.util.Locale.ROOT).contains(marker)) {
+                if (status == 200 && uri.equals(pushed)) {
                     return now;
                 }
                 if (now > deadline) {
                     throw new IllegalStateException(uri + " was not served within the timeout; last status " + status);
                 }
                 Thread.sleep(1);
-            }
-        }
-    }
-
-    /** An HTTP/1.1 client on one kept-alive connection, reopened when the server closes it. */
-    private static final class Poller implements AutoCloseable {
-        private final int port;
-        private final byte[] buffer = new byte[8192];
-        private Socket socket;
-        private InputStream in;
-        private int start;
-        private int end;
-
-        Poller(int port) {
-            this.port = port;
-        }
-
-        /** Sends the request; returns the response head (status line and headers) after reading the whole body. */
-        String get(byte[] request) throws IOException {
-            if (socket == null) {
-                socket = new Socket("127.0.0.1", port);
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(30_000); // a proxy that stops answering fails the run instead of hanging it
-                in = socket.getInputStream();
-                start = end = 0;
-            }
-            try {
-                socket.getOutputStream().write(request);
-                String head = readHead();
-                boolean keep = readBody(head);
-                if (!keep) {
-                    close();
-                }
-                return head;
-            } catch (IOException e) {
-                close(); // the proxy closed the connection: the next request opens a new one
-                return "";
-            }
-        }
-
-        private String readHead() throws IOException {
-            while (true) {
-                for (int i = start; i + 3 < end; i++) {
-                    if (buffer[i] == '\r' && buffer[i + 1] == '\n' && buffer[i + 2] == '\r' && buffer[i + 3] == '\n') {
-                        String head = new String(buffer, start, i + 2 - start, StandardCharsets.ISO_8859_1);
-                        start = i + 4;
-                        return head;
-                    }
-                }
-                fill();
-            }
-        }
-
-        /** Reads the body framed by Content-Length (or none); false when the connection cannot be reused. */
-        private boolean readBody(String head) throws IOException {
-            String lower = head.toLowerCase(java.util.Locale.ROOT);
-            if (lower.contains("\r\nconnection: close") || lower.contains("\r\ntransfer-encoding:")) {
-                return false; // the echo pod and the proxy's own answers use Content-Length; anything else: reconnect
-            }
-            int at = lower.indexOf("\r\ncontent-length:");
-            long remaining = 0;
-            if (at >= 0) {
-                int lineEnd = lower.indexOf("\r\n", at + 2);
-                remaining = Long.parseLong(lower.substring(at + 17, lineEnd < 0 ? lower.length() : lineEnd).trim());
-            }
-            while (remaining > 0) {
-                if (start == end) {
-                    fill();
-                }
-                int n = (int) Math.min(remaining, end - start);
-                start += n;
-                remaining -= n;
-            }
-            return true;
-        }
-
-        private void fill() throws IOException {
-            if (start == end) {
-                start = end = 0;
-            } else if (end == buffer.length) {
-                System.arraycopy(buffer, start, buffer, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            if (end == buffer.length) {
-                throw new IOException("response head longer than " + buffer.length + " bytes");
-            }
-            int r = in.read(buffer, end, buffer.length - end);
-            if (r < 0) {
-                throw new IOException("connection closed");
-            }
-            end += r;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (socket != null) {
-                socket.close();
-                socket = null;
             }
         }
     }

@@ -1,12 +1,7 @@
 package dev.meshroute.reference.bench;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -51,9 +46,7 @@ public final class FixedRateLoad {
 
     private final InetSocketAddress target;
     private final byte[] request;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private KeepAliveClient client;
 
     private FixedRateLoad(InetSocketAddress target, String host, String path) {
         this.target = target;
@@ -137,14 +130,12 @@ public final class FixedRateLoad {
         long[] latencies = new long[count / step + 1];
         int ok = 0;
         long errors = 0;
-        connect();
+        client = new KeepAliveClient(target);
         for (int i = first; i < count; i += step) {
             long due = start + i * interval;
             waitUntil(due);
             try {
-                out.write(request);
-                out.flush();
-                int status = readResponse();
+                int status = client.exchange(request).status();
                 if (status < 200 || status > 299) {
                     errors++;
                     continue;
@@ -152,8 +143,7 @@ public final class FixedRateLoad {
                 latencies[ok++] = System.nanoTime() - due;
             } catch (IOException e) {
                 errors++;
-                close();
-                connect();
+                client.reopen();
             }
         }
         long[] measured = Arrays.copyOf(latencies, ok);
@@ -171,92 +161,9 @@ public final class FixedRateLoad {
         }
     }
 
-    private void connect() throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(30_000);
-        socket.connect(target, 5_000);
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        out = socket.getOutputStream();
-    }
-
     private void close() {
-        try {
-            if (socket != null) {
-                socket.close();
-            }
-        } catch (IOException ignored) {
-            // closing anyway
+        if (client != null) {
+            client.close();
         }
-    }
-
-    /** Reads one response (Content-Length or chunked body) and returns its status. */
-    private int readResponse() throws IOException {
-        String statusLine = line();
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            throw new IOException("not an HTTP response: " + statusLine);
-        }
-        int status = Integer.parseInt(parts[1]);
-        long length = -1;
-        boolean chunked = false;
-        boolean close = false;
-        for (String header = line(); !header.isEmpty(); header = line()) {
-            int colon = header.indexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = header.substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "connection" -> close = value.equalsIgnoreCase("close");
-                default -> { }
-            }
-        }
-        if (chunked) {
-            for (long size = Long.parseLong(line().split(";", 2)[0].trim(), 16); size > 0;
-                 size = Long.parseLong(line().split(";", 2)[0].trim(), 16)) {
-                skip(size);
-                line();
-            }
-            while (!line().isEmpty()) {
-                // trailers
-            }
-        } else if (length > 0) {
-            skip(length);
-        }
-        if (close) {
-            close();
-            connect();
-        }
-        return status;
-    }
-
-    private void skip(long bytes) throws IOException {
-        for (long left = bytes; left > 0; ) {
-            long skipped = in.skip(left);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new EOFException("connection closed in a response body");
-                }
-                skipped = 1;
-            }
-            left -= skipped;
-        }
-    }
-
-    private String line() throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new EOFException("connection closed in a response head");
-            }
-            if (c != '\r') {
-                line.append((char) c);
-            }
-        }
-        return line.toString();
     }
 }

@@ -29,13 +29,17 @@ import java.util.concurrent.TimeUnit;
  * from the service's default route). Reports p50, p99 and max per table size, and how long the control plane's
  * apply (load, validate, translate, publish) took in the timed pushes.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]}
+ * <p>{@code java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar
+ * dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]} (the heap README advises for {@code serve} with
+ * thousands of routes)
  * (defaults: 30 pushes; 10 1000 10000 routes; both edits).
  *
  * <p>Each row's timed pushes come after {@value #DEFAULT_WARMUP_PUSHES} untimed ones of the same edit and size, as
  * in a {@code serve} process that has applied such tables for a while ({@code -Dmeshroute.push.warmup=N}; 0
  * measures the first pushes of a new JVM, the JIT still compiling the apply path).
- * {@code -Dmeshroute.push.verbose=true} prints every timed push and apply (wall and CPU time).
+ * {@code -Dmeshroute.push.verbose=true} prints every timed push and every apply: its wall and CPU time, the kernel's
+ * part of that CPU time and the thread's page faults (an apply that touches memory the JVM has just committed, after
+ * G1 grew the heap, spends up to half a second in the kernel: the reason for a fixed heap).
  */
 public final class PushToEffect {
 
@@ -66,6 +70,9 @@ public final class PushToEffect {
                 : new int[] {10, 1000, 10000};
         System.out.printf("machine: %d cpus, %s, java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.version"));
+        var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        System.out.printf("heap: %d MB at start, at most %d MB (README advises a fixed one for large configurations)%n",
+                heap.getInit() >> 20, heap.getMax() >> 20);
         int warmup = Integer.getInteger("meshroute.push.warmup", DEFAULT_WARMUP_PUSHES);
         System.out.printf("%d untimed pushes before each row's timed ones%n", warmup);
         for (Edit edit : Edit.values()) {
@@ -108,14 +115,20 @@ public final class PushToEffect {
              ConfigWatcher watcher = ConfigWatcher.start(dir, () -> {
                  long start = System.nanoTime();
                  long cpuStart = THREADS.getCurrentThreadCpuTime();
+                 long userStart = THREADS.getCurrentThreadUserTime();
+                 long[] faultsStart = ThreadFaults.read();
                  mesh.apply(loader.load());
                  double millis = (System.nanoTime() - start) / 1e6;
                  synchronized (applyMillis) {
                      applyMillis.add(millis);
                  }
                  if (Boolean.getBoolean("meshroute.push.verbose")) {
-                     System.out.printf("    apply %.1f ms, %.1f ms of it on a CPU%n", millis,
-                             (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6);
+                     long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+                     long user = THREADS.getCurrentThreadUserTime() - userStart;
+                     long[] faults = ThreadFaults.read();
+                     System.out.printf("    apply %.1f ms, %.1f ms of it on a CPU (%.1f in the kernel;"
+                             + " page faults %d minor, %d major)%n", millis,
+                             cpu / 1e6, (cpu - user) / 1e6, faults[0] - faultsStart[0], faults[1] - faultsStart[1]);
                  }
              }, 500)) {
             mesh.apply(loader.load());

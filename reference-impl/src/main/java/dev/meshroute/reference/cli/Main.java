@@ -258,7 +258,18 @@ public final class Main implements Runnable {
                     + " %d workload)%n", applied.version(), applied.config().virtualServices().size(),
                     applied.config().destinationRules().size(), applied.config().gateways().size(),
                     applied.config().services().size(), applied.config().workloads().size());
+            if (!heapAdvised) {
+                int routes = applied.config().virtualServices().stream().mapToInt(vs -> vs.http().size()).sum();
+                var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                HeapAdvice.forHeap(routes, heap.getInit(), heap.getMax()).ifPresent(advice -> {
+                    out.println(advice);
+                    heapAdvised = true;
+                });
+            }
         }
+
+        /** Whether this process has given its heap advice (once is enough). */
+        private boolean heapAdvised;
     }
 
     @Command(name = "adapter", description = "Run the reference mesh behind the meshroute adapter protocol"

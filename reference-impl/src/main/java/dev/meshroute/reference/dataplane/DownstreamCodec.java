@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -68,6 +69,20 @@ final class DownstreamCodec extends CombinedChannelDuplexHandler<DownstreamCodec
                     methods.add(request.method());
                 }
             }
+        }
+
+        /**
+         * Refuses a version that does not start with {@code HTTP/} in capitals, as Envoy's parser does (400,
+         * HPE_INVALID_VERSION: envoyproxy/envoy source/common/http/http1/balsa_parser.cc {@code isVersionValid}, a
+         * case-sensitive {@code absl::StartsWith}); Netty's own parser upper-cases the version first, so it would
+         * serve {@code http/1.1}. The failure is the decoder's, answered as its other malformed heads are.
+         */
+        @Override
+        protected HttpMessage createMessage(String[] initialLine) throws Exception {
+            if (!initialLine[2].startsWith("HTTP/")) {
+                throw new IllegalArgumentException("invalid version: " + initialLine[2]);
+            }
+            return super.createMessage(initialLine);
         }
 
         int undecodedBytes() {

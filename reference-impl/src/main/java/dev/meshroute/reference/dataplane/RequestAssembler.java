@@ -94,8 +94,8 @@ final class RequestAssembler extends BodyAssembler<HttpRequest> {
      * and also HTTP/1.2 or HTTP/2.0 in an HTTP/1 request line. A version Envoy's parser does not accept at all
      * ({@code HTTP/} then one digit, a dot, one digit: balsa_parser.cc {@code isVersionValid}), such as
      * {@code HTTP/1.10} or {@code FOO/1.1}, is 400 there; Netty's decoder refuses those already, with the same 400
-     * (HttpRobustnessTest). Not checked: a lower-case {@code http/1.1}, 400 on Envoy (its version prefix is
-     * case-sensitive), which Netty's version parser may accept.
+     * (HttpRobustnessTest), and {@link DownstreamCodec} refuses a lower-case {@code http/1.1} as Envoy does (its
+     * version prefix is case-sensitive), which Netty's version parser would accept.
      */
     static boolean isHttp11(HttpVersion version) {
         return version.protocolName().equals("HTTP") && version.majorVersion() == 1 && version.minorVersion() == 1;

@@ -30,9 +30,8 @@ import java.util.concurrent.TimeUnit;
  * apply (load, validate, translate, publish) took in the timed pushes.
  *
  * <p>{@code java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar
- * dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]} (the heap README advises for {@code serve} with
- * thousands of routes)
- * (defaults: 30 pushes; 10 1000 10000 routes; both edits).
+ * dev.meshroute.benchmarks.PushToEffect [pushes] [sizes...]} (defaults: 30 pushes; 10 1000 10000 routes; both
+ * edits), with the heap README advises for {@code serve} with thousands of routes.
  *
  * <p>Each row's timed pushes come after {@value #DEFAULT_WARMUP_PUSHES} untimed ones of the same edit and size, as
  * in a {@code serve} process that has applied such tables for a while ({@code -Dmeshroute.push.warmup=N}; 0
@@ -113,22 +112,25 @@ public final class PushToEffect {
         try (ReferenceMesh mesh = new ReferenceMesh(new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", 0), RandomSource.THREAD_LOCAL);
              ConfigWatcher watcher = ConfigWatcher.start(dir, () -> {
+                 boolean verbose = Boolean.getBoolean("meshroute.push.verbose");
+                 // read before the clock starts: the /proc read is not part of the apply
+                 long[] faultsStart = verbose ? ThreadFaults.read() : null;
                  long start = System.nanoTime();
                  long cpuStart = THREADS.getCurrentThreadCpuTime();
                  long userStart = THREADS.getCurrentThreadUserTime();
-                 long[] faultsStart = ThreadFaults.read();
                  mesh.apply(loader.load());
                  double millis = (System.nanoTime() - start) / 1e6;
                  synchronized (applyMillis) {
                      applyMillis.add(millis);
                  }
-                 if (Boolean.getBoolean("meshroute.push.verbose")) {
+                 if (verbose) {
                      long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
                      long user = THREADS.getCurrentThreadUserTime() - userStart;
                      long[] faults = ThreadFaults.read();
-                     System.out.printf("    apply %.1f ms, %.1f ms of it on a CPU (%.1f in the kernel;"
-                             + " page faults %d minor, %d major)%n", millis,
-                             cpu / 1e6, (cpu - user) / 1e6, faults[0] - faultsStart[0], faults[1] - faultsStart[1]);
+                     // the user time comes in clock ticks (10 ms), the CPU time finer: the kernel's part is +-10 ms
+                     System.out.printf("    apply %.1f ms, %.1f ms of it on a CPU (about %.0f in the kernel;"
+                             + " page faults %d minor, %d major)%n", millis, cpu / 1e6, Math.max(0, cpu - user) / 1e6,
+                             faults[0] - faultsStart[0], faults[1] - faultsStart[1]);
                  }
              }, 500)) {
             mesh.apply(loader.load());

@@ -166,7 +166,7 @@ class HttpRobustnessTest {
      * Envoy treats every version other than HTTP/1.1 as HTTP/1.0 (codec_impl.cc {@code onHeadersCompleteImpl}), so an
      * HTTP/1.2 or HTTP/2.0 request line gets the same 426; a version its parser does not accept at all (one digit, a
      * dot, one digit after {@code HTTP/}, the prefix in capitals: balsa_parser.cc {@code isVersionValid}, which tests it
- * with {@code absl::StartsWith}, case-sensitive) is HPE_INVALID_VERSION, 400.
+     * with {@code absl::StartsWith}, case-sensitive) is HPE_INVALID_VERSION, 400.
      */
     @ParameterizedTest
     @CsvSource({"HTTP/1.2, 426", "HTTP/2.0, 426", "HTTP/9.9, 426",

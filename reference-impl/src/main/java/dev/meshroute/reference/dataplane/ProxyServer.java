@@ -170,6 +170,14 @@ public final class ProxyServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** How many idle upstream connections the proxy keeps (tests). */
+    synchronized int idleUpstreamConnections() {
+        if (upstreams == null) {
+            throw new IllegalStateException("proxy not started");
+        }
+        return upstreams.idleConnections();
+    }
+
     /** Stops listening, closes every connection and stops the proxy's threads. */
     @Override
     public synchronized void close() {

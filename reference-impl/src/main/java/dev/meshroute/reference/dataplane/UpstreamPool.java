@@ -79,6 +79,20 @@ final class UpstreamPool {
         }
     }
 
+    /**
+     * How many idle connections the pool holds, counted on their event loops, where a connection's close is seen
+     * (tests: an upstream that closes its end is only noticed when the loop reads the end of the stream).
+     */
+    int idleConnections() {
+        int count = 0;
+        for (Map.Entry<EventLoop, Map<InetSocketAddress, Deque<Channel>>> perLoop : idle.entrySet()) {
+            count += perLoop.getKey()
+                    .submit(() -> perLoop.getValue().values().stream().mapToInt(Deque::size).sum())
+                    .syncUninterruptibly().getNow();
+        }
+        return count;
+    }
+
     private Deque<Channel> idle(EventLoop loop, InetSocketAddress endpoint) {
         return idle.computeIfAbsent(loop, l -> new HashMap<>()).computeIfAbsent(endpoint, e -> new ArrayDeque<>());
     }

@@ -6,6 +6,7 @@
 #   bench/proxy-vs-nginx.sh                  # from the repository root, on a fresh clone
 #   ROUNDS=5 SECONDS_PER_RUN=10 bench/proxy-vs-nginx.sh
 #   PIN=0 bench/proxy-vs-nginx.sh           # no CPU pinning (see below)
+#   PROXY_CPU_QUOTA=60 bench/proxy-vs-nginx.sh   # each proxy gets 60% of a CPU (a cgroup quota): the proxy limits
 #
 # Installs wrk, nginx, socat and python3 with apt-get when missing, builds
 # reference-impl/target/meshroute-reference.jar (unless SKIP_BUILD=1 and it exists), and stops everything it started
@@ -14,7 +15,7 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}                 # interleaved rounds (ref 1 route, ref ROUTES routes, nginx in each)
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
-WARMUP_SECONDS=${WARMUP_SECONDS:-15} # per target, before the rounds (the JVM compiles its hot paths)
+WARMUP_SECONDS=${WARMUP_SECONDS:-25} # per target, before the rounds (the JVM's C2 still compiles 15 to 20 s into the load)
 CONNECTIONS=${CONNECTIONS:-32}
 ROUTES=${ROUTES:-10000}
 RATE=${RATE:-1000}                  # fixed-rate latency: requests/s
@@ -28,9 +29,11 @@ JAR=$ROOT/reference-impl/target/meshroute-reference.jar
 WORK=$(mktemp -d /tmp/meshroute-bench.XXXXXX)
 PIDS=()
 
+QUOTA_GROUP=
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$QUOTA_GROUP" ]; then rmdir "$QUOTA_GROUP"/*/ "$QUOTA_GROUP" 2>/dev/null || true; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -58,6 +61,28 @@ if [ "$CPUS" -ge 2 ] && [ "${PIN:-1}" = 1 ]; then
   PROXY_CPU=0; LOAD_CPUS=1-$((CPUS - 1)); PIN_PROXY="taskset -c $PROXY_CPU"; PIN_LOAD="taskset -c $LOAD_CPUS"
 else
   PROXY_CPU=none; LOAD_CPUS=none; PIN_PROXY=; PIN_LOAD=
+fi
+
+# PROXY_CPU_QUOTA=60: each proxy (nginx's worker, the reference's whole JVM) may use at most 60% of one CPU during
+# the throughput rounds (a cgroup CPU quota), so that the proxy, not the load side, is what limits throughput; then
+# the requests/s ratio is a ratio of CPU per request. Unset: no quota.
+if [ -n "${PROXY_CPU_QUOTA:-}" ]; then
+  case "$PROXY_CPU_QUOTA" in
+    [1-9] | [1-9][0-9] | 100) ;;
+    *) echo "PROXY_CPU_QUOTA=$PROXY_CPU_QUOTA: give a percentage of one CPU, 1 to 100" >&2; exit 2 ;;
+  esac
+  if [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then # cgroup v1
+    QUOTA_GROUP=/sys/fs/cgroup/cpu/meshroute-bench.$$
+    mkdir "$QUOTA_GROUP"
+  elif [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null \
+      && [ -w /sys/fs/cgroup ]; then # cgroup v2, with the cpu controller enabled for child groups
+    QUOTA_GROUP=/sys/fs/cgroup/meshroute-bench.$$
+    mkdir "$QUOTA_GROUP" && echo +cpu >"$QUOTA_GROUP/cgroup.subtree_control"
+  else
+    echo "PROXY_CPU_QUOTA needs a writable cgroup CPU controller (/sys/fs/cgroup/cpu, or cgroup v2 with cpu in" \
+      "cgroup.subtree_control), and this machine has none; run as root, or without PROXY_CPU_QUOTA" >&2
+    exit 2
+  fi
 fi
 
 BACKEND_PORT=$BASE_PORT; NGINX_PORT=$((BASE_PORT + 1)); REF1_PORT=$((BASE_PORT + 2)); REFN_PORT=$((BASE_PORT + 3))
@@ -166,48 +191,94 @@ TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "ref-$ROUTES:$R
 declare -A CPU_PIDS=(["ref-1"]="$REF1_PID" ["ref-$ROUTES"]="$REFN_PID"
   ["nginx"]="$(pgrep -P "$NGINX_PID" | tr '\n' ' ')")
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { # pids... -> user + system clock ticks so far
-  local total=0 pid
+cpu_ticks() { # pids... -> "user system" clock ticks so far
+  local user=0 system=0 pid u s
   for pid in "$@"; do
-    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    read -r u s < <(awk '{ print $14, $15 }' "/proc/$pid/stat")
+    user=$((user + u)); system=$((system + s))
   done
-  echo "$total"
+  echo "$user $system"
 }
+# How busy the load side's CPUs were (wrk, the backend, and the kernel work of their sockets): when they are, the
+# proxies cannot go faster than the load side lets them, and the throughput ratio says less than CPU per request.
+LOAD_CPU_LIST=$(if [ "$LOAD_CPUS" = none ]; then seq 0 $((CPUS - 1)); else seq 1 $((CPUS - 1)); fi | tr '\n' ' ')
+load_cpu_ticks() { # -> "busy total" jiffies of the load CPUs so far
+  awk -v cpus=" $LOAD_CPU_LIST" '$1 ~ /^cpu[0-9]+$/ && index(cpus, " " substr($1, 4) " ") {
+      total = 0; for (i = 2; i <= 9; i++) total += $i; busy += total - $5 - $6; all += total }
+    END { print busy, all }' /proc/stat
+}
+
+# One group per proxy under QUOTA_GROUP, so that one proxy's idle threads never use the other's quota.
+quota_on() { # name pid...
+  local dir=$QUOTA_GROUP/$1 pid
+  shift
+  if [ ! -d "$dir" ]; then
+    mkdir "$dir"
+    if [ -f "$QUOTA_GROUP/cpu.max" ]; then echo "$((PROXY_CPU_QUOTA * 1000)) 100000" >"$dir/cpu.max"
+    else echo $((PROXY_CPU_QUOTA * 1000)) >"$dir/cpu.cfs_quota_us"; fi
+  fi
+  for pid in "$@"; do echo "$pid" >"$dir/cgroup.procs"; done
+}
+quota_off() { # pid...: back to the group the script started in
+  local pid
+  for pid in "$@"; do echo "$pid" >"$(dirname "$QUOTA_GROUP")/cgroup.procs" 2>/dev/null || true; done
+}
+
 RESULTS=$WORK/results.tsv
-printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_request\n' >"$RESULTS"
+printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_request\tuser_us_per_request\tkernel_us_per_request\tload_busy_pct\n' \
+  >"$RESULTS"
 
 to_us() { # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
     else if (v ~ /s$/) print n * 1000000; else print n }'
 }
 run_wrk() { # round name port path seconds
-  local out rps p50 p99 requests before after cpu=
+  local out rps p50 p99 requests before=(0 0) after=(0 0) load_before load_after cpu= user= kernel= busy
   # shellcheck disable=SC2086
-  [ -z "${CPU_PIDS[$2]:-}" ] || before=$(cpu_ticks ${CPU_PIDS[$2]})
+  [ -z "${CPU_PIDS[$2]:-}" ] || read -r -a before < <(cpu_ticks ${CPU_PIDS[$2]})
+  read -r -a load_before < <(load_cpu_ticks)
   out=$($PIN_LOAD wrk -t1 -c"$CONNECTIONS" -d"$5"s --latency -H "Host: $HOST" "http://127.0.0.1:$3$4")
+  read -r -a load_after < <(load_cpu_ticks)
   # shellcheck disable=SC2086
-  [ -z "${CPU_PIDS[$2]:-}" ] || after=$(cpu_ticks ${CPU_PIDS[$2]})
+  [ -z "${CPU_PIDS[$2]:-}" ] || read -r -a after < <(cpu_ticks ${CPU_PIDS[$2]})
   if echo "$out" | grep -q 'Non-2xx\|Socket errors'; then echo "$out" >&2; fi
   rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
   p50=$(to_us "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
   p99=$(to_us "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
   requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+  busy=$(awk -v b=$((load_after[0] - load_before[0])) -v a=$((load_after[1] - load_before[1])) \
+    'BEGIN { printf "%.0f", (a > 0) ? 100 * b / a : 0 }')
   if [ -n "${CPU_PIDS[$2]:-}" ] && [ "${requests:-0}" -gt 0 ]; then
-    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+    per_request() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }'; }
+    user=$(per_request $((after[0] - before[0])))
+    kernel=$(per_request $((after[1] - before[1])))
+    cpu=$(per_request $((after[0] + after[1] - before[0] - before[1])))
   fi
-  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$rps" "$p50" "$p99" "$cpu" >>"$RESULTS"
-  printf '  %-10s %-9s %10s req/s  p50 %8s us  p99 %8s us  cpu %6s us/request\n' "$1" "$2" "$rps" "$p50" "$p99" \
-    "${cpu:--}" >&2
+  [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$rps" "$p50" "$p99" "$cpu" "$user" "$kernel" \
+    "$busy" >>"$RESULTS"
+  printf '  %-10s %-9s %10s req/s  p50 %8s us  p99 %8s us  cpu %6s us/request (user %5s, kernel %5s)  load CPUs %3s%% busy\n' \
+    "$1" "$2" "$rps" "$p50" "$p99" "${cpu:--}" "${user:--}" "${kernel:--}" "$busy" >&2
 }
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "pinning: proxies on CPU $PROXY_CPU; wrk, backend, latency client on CPU $LOAD_CPUS; $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run" >&2
 echo "warm-up (${WARMUP_SECONDS}s per target)" >&2
 for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk warmup "$name" "$port" "$path" "$WARMUP_SECONDS"; done
-echo "throughput: wrk, $ROUNDS interleaved rounds" >&2
+QUOTED_PIDS=()
+if [ -n "$QUOTA_GROUP" ]; then
+  # shellcheck disable=SC2206
+  QUOTED_PIDS=("$REF1_PID" "$REFN_PID" ${CPU_PIDS[nginx]})
+  quota_on ref-1 "$REF1_PID"; quota_on "ref-$ROUTES" "$REFN_PID"
+  # shellcheck disable=SC2086
+  quota_on nginx ${CPU_PIDS[nginx]}
+  echo "throughput: wrk, $ROUNDS interleaved rounds, each proxy limited to $PROXY_CPU_QUOTA% of one CPU" >&2
+else
+  echo "throughput: wrk, $ROUNDS interleaved rounds" >&2
+fi
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk "$r" "$name" "$port" "$path" "$SECONDS_PER_RUN"; done
 done
+[ -z "$QUOTA_GROUP" ] || quota_off "${QUOTED_PIDS[@]}"
 
 latency_rounds() { # output-file pin-prefix (the latency client's taskset, or empty)
   printf 'round\ttarget\tp50_us\tp90_us\tp99_us\n' >"$1"
@@ -262,10 +333,16 @@ print()
 def cpu(name):
     xs = [float(r["cpu_us_per_request"]) for r in thr if r["target"] == name and r["cpu_us_per_request"]]
     return f"{statistics.median(xs):.1f}" if xs else "-"
-print("| target | requests/s (median) | wrk p50 us | wrk p99 us | CPU us/request | fixed-rate p50 us | p90 us | p99 us |")
-print("|---|---|---|---|---|---|---|---|")
+def cpu_part(name, col):
+    xs = [float(r[col]) for r in thr if r["target"] == name and r[col]]
+    return f"{statistics.median(xs):.1f}" if xs else "-"
+print("| target | requests/s (median) | wrk p50 us | wrk p99 us | CPU us/request (user + kernel) | load CPUs busy |"
+      " fixed-rate p50 us | p90 us | p99 us |")
+print("|---|---|---|---|---|---|---|---|---|")
 for n in names:
-    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | {cpu(n)} | "
+    split = f" ({cpu_part(n, 'user_us_per_request')} + {cpu_part(n, 'kernel_us_per_request')})" if cpu(n) != "-" else ""
+    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | {cpu(n)}{split} | "
+          f"{med(thr, n, 'load_busy_pct'):.0f}% | "
           f"{med(lt, n, 'p50_us'):.1f} | {med(lt, n, 'p90_us'):.1f} | {med(lt, n, 'p99_us'):.1f} |")
 def show(label, xs):
     print(f"- {label}: median {statistics.median(xs):.2f} (rounds: {', '.join(f'{x:.2f}' for x in xs)})")
@@ -277,6 +354,13 @@ show("throughput relay / direct (the floor of a user-space hop)", ratios(thr, "r
 cpu_ratio = [x for x in ratios([r for r in thr if r["cpu_us_per_request"]], "nginx", "ref-1", "cpu_us_per_request")]
 if cpu_ratio:
     show("CPU per request nginx / ref-1 (above 1: the reference spends less CPU per request)", cpu_ratio)
+busy = {n: med(thr, n, "load_busy_pct") for n in ["ref-1", "nginx"]}
+if max(busy.values()) >= 95:
+    print(f"- the load side's CPUs (wrk, the backend) were {busy['ref-1']:.0f}% busy in the ref-1 runs and"
+          f" {busy['nginx']:.0f}% in the nginx runs (median): from about 95% the load side, not the proxy, limits"
+          f" throughput (no proxy gets past direct's {med(thr, 'direct', 'rps'):,.0f} requests/s), so the ratio is"
+          f" squeezed towards 1 and CPU per request compares the proxies better; PROXY_CPU_QUOTA makes the proxies"
+          f" the limit")
 def added_per_hop(rows, where):
     by = {}
     for r in rows:

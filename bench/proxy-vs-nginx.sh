@@ -330,20 +330,19 @@ def ratios(rs, a, b, col):
         by.setdefault(r["round"], {})[r["target"]] = float(r[col])
     return [v[a] / v[b] for v in by.values() if a in v and b in v and v[b] > 0]
 print()
-def cpu(name):
-    xs = [float(r["cpu_us_per_request"]) for r in thr if r["target"] == name and r["cpu_us_per_request"]]
-    return f"{statistics.median(xs):.1f}" if xs else "-"
 def cpu_part(name, col):
     xs = [float(r[col]) for r in thr if r["target"] == name and r[col]]
     return f"{statistics.median(xs):.1f}" if xs else "-"
-print("| target | requests/s (median) | wrk p50 us | wrk p99 us | CPU us/request (user + kernel) | load CPUs busy |"
-      " fixed-rate p50 us | p90 us | p99 us |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| target | requests/s (median) | wrk p50 us | wrk p99 us | CPU us/request | of it user | of it kernel |"
+      " load CPUs busy | fixed-rate p50 us | p90 us | p99 us |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for n in names:
-    split = f" ({cpu_part(n, 'user_us_per_request')} + {cpu_part(n, 'kernel_us_per_request')})" if cpu(n) != "-" else ""
-    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | {cpu(n)}{split} | "
+    print(f"| {n} | {med(thr, n, 'rps'):,.0f} | {med(thr, n, 'p50_us'):.0f} | {med(thr, n, 'p99_us'):.0f} | {cpu_part(n, 'cpu_us_per_request')} | "
+          f"{cpu_part(n, 'user_us_per_request')} | {cpu_part(n, 'kernel_us_per_request')} | "
           f"{med(thr, n, 'load_busy_pct'):.0f}% | "
           f"{med(lt, n, 'p50_us'):.1f} | {med(lt, n, 'p90_us'):.1f} | {med(lt, n, 'p99_us'):.1f} |")
+print()
+print("(every column a median over the rounds, so user and kernel need not add up to the CPU column)")
 def show(label, xs):
     print(f"- {label}: median {statistics.median(xs):.2f} (rounds: {', '.join(f'{x:.2f}' for x in xs)})")
 print()

@@ -15,7 +15,7 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}                 # interleaved rounds (ref 1 route, ref ROUTES routes, nginx in each)
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
-WARMUP_SECONDS=${WARMUP_SECONDS:-25} # per target, before the rounds (the JVM's C2 still compiles 15 to 20 s into the load)
+WARMUP_SECONDS=${WARMUP_SECONDS:-45} # per target, before the rounds (the JVM reaches its steady state 30 to 40 s into the load)
 CONNECTIONS=${CONNECTIONS:-32}
 ROUTES=${ROUTES:-10000}
 RATE=${RATE:-1000}                  # fixed-rate latency: requests/s

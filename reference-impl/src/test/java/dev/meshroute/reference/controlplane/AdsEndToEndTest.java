@@ -8,6 +8,7 @@ import dev.meshroute.reference.dataplane.RouteDecision;
 import dev.meshroute.reference.dataplane.RouteTable;
 import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.registry.Pod;
+import dev.meshroute.reference.testsupport.Await;
 import dev.meshroute.reference.translate.ClientProxy;
 import dev.meshroute.reference.translate.XdsResources;
 import dev.meshroute.reference.translate.XdsTranslator;
@@ -28,12 +29,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static dev.meshroute.reference.testsupport.Fixtures.FQDN;
 import static dev.meshroute.reference.testsupport.Fixtures.guideDir;
@@ -43,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The control plane and the proxy's ADS client over real gRPC on loopback. */
 @Timeout(15)
@@ -74,19 +74,9 @@ class AdsEndToEndTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
-    }
-
     private String publishAndAwaitLive(XdsResources resources) {
         String version = controlPlane.publish(resources);
-        await("version " + version + " is live", () -> controlPlane.isLive(NODE, version));
+        Await.until("version " + version + " is live", Duration.ofSeconds(5), () -> controlPlane.isLive(NODE, version));
         return version;
     }
 
@@ -201,7 +191,7 @@ class AdsEndToEndTest {
         assertEquals("outbound|80|v1|" + FQDN, routeBetaTester());
 
         String bad = controlPlane.publish(withUncompilableRoute(translate(guide())));
-        await("the proxy NACKs version " + bad, () -> !controlPlane.nacks().isEmpty());
+        Await.until("the proxy NACKs version " + bad, Duration.ofSeconds(5), () -> !controlPlane.nacks().isEmpty());
 
         // watch for re-sends of the rejected version: there must be none until the next publish
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);

@@ -2,6 +2,7 @@ package dev.meshroute.reference.dataplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshroute.reference.testsupport.Await;
 import dev.meshroute.reference.workloads.EchoServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,6 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 @Timeout(30)
 class ProxyServerTest {
@@ -201,7 +202,8 @@ class ProxyServerTest {
         podA.close();
         // The pooled connection's end reaches the proxy's event loop a moment later; a request sent before then
         // goes out on it and is reset (503 UC, as with Envoy in the same race), which is not what this test is about.
-        awaitNoIdleUpstreamConnections();
+        Await.until("the proxy keeps no idle connection to the stopped pod", Duration.ofSeconds(10),
+                () -> proxy.idleUpstreamConnections() == 0);
 
         assertUpstreamFailure(get("/"));
     }
@@ -320,16 +322,6 @@ class ProxyServerTest {
 
     private static RouteDecision forwardTo(EchoServer pod) {
         return new RouteDecision.Forward("route", "cluster", pod.address(), pod.podName());
-    }
-
-    private void awaitNoIdleUpstreamConnections() throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (proxy.idleUpstreamConnections() > 0) {
-            if (System.nanoTime() > deadline) {
-                fail("the proxy still keeps an idle connection to the stopped pod after 10 s");
-            }
-            Thread.sleep(5);
-        }
     }
 
     private static void assertUpstreamFailure(HttpResponse<String> response) {

@@ -9,6 +9,7 @@ import dev.meshroute.reference.dataplane.RouteDecision;
 import dev.meshroute.reference.dataplane.Router;
 import dev.meshroute.reference.model.MeshConfig;
 import dev.meshroute.reference.registry.Pod;
+import dev.meshroute.reference.testsupport.Await;
 import dev.meshroute.reference.translate.ClientProxy;
 import dev.meshroute.reference.translate.XdsResources;
 import dev.meshroute.reference.translate.XdsTranslator;
@@ -28,20 +29,19 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static dev.meshroute.reference.testsupport.Fixtures.DR_V1_V2;
 import static dev.meshroute.reference.testsupport.Fixtures.SERVICE;
 import static dev.meshroute.reference.testsupport.Fixtures.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The proxy against a control plane that goes away and comes back, and against a configuration it rejects (issue
@@ -101,19 +101,9 @@ class ControlPlaneRestartTest {
         return XdsTranslator.translate(MeshConfig.of(load.resources()), pods, ClientProxy.DEFAULT);
     }
 
-    private static void await(String what, long seconds, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
-
     private String publishAndAwait(ControlPlane cp, XdsResources resources) {
         String version = cp.publish(resources);
-        await("version " + version + " is live", 20, () -> cp.isLive(NODE, version));
+        Await.until("version " + version + " is live", Duration.ofSeconds(20), () -> cp.isLive(NODE, version));
         return version;
     }
 
@@ -160,7 +150,8 @@ class ControlPlaneRestartTest {
         controlPlane = new ControlPlane(new InetSocketAddress("127.0.0.1", port)).start();
         // reconnected (its subscriptions reach the new control plane), but nothing published there yet
         ControlPlane restarted = controlPlane;
-        await("the proxy subscribes to the restarted control plane", 15, () -> restarted.hasSubscriber(NODE));
+        Await.until("the proxy subscribes to the restarted control plane", Duration.ofSeconds(15),
+                () -> restarted.hasSubscriber(NODE));
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
         assertEquals(responses, ads.responsesReceived(), "an unconfigured control plane must not answer");
         try (Http1 client = new Http1(proxy.port())) {
@@ -184,7 +175,8 @@ class ControlPlaneRestartTest {
                 .build();
         String rejected = controlPlane.publish(new XdsResources(good.listeners(), List.of(bad), good.clusters(),
                 good.endpoints()));
-        await("the proxy rejects version " + rejected, 10, () -> !ads.rejections().isEmpty());
+        Await.until("the proxy rejects version " + rejected, Duration.ofSeconds(10),
+                () -> !ads.rejections().isEmpty());
         // the other types of that version still arrive and are ACKed; then the stream must go quiet
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
 

@@ -59,8 +59,10 @@ fi
 CPUS=$(nproc)
 if [ "$CPUS" -ge 2 ] && [ "${PIN:-1}" = 1 ]; then
   PROXY_CPU=0; LOAD_CPUS=1-$((CPUS - 1)); PIN_PROXY="taskset -c $PROXY_CPU"; PIN_LOAD="taskset -c $LOAD_CPUS"
+  LOAD_CPU_LIST=$(seq 1 $((CPUS - 1)) | tr '\n' ' ')
 else
   PROXY_CPU=none; LOAD_CPUS=none; PIN_PROXY=; PIN_LOAD=
+  LOAD_CPU_LIST=$(seq 0 $((CPUS - 1)) | tr '\n' ' ') # unpinned: the load side may run on any CPU
 fi
 
 # PROXY_CPU_QUOTA=60: each proxy (nginx's worker, the reference's whole JVM) may use at most 60% of one CPU during
@@ -201,7 +203,6 @@ cpu_ticks() { # pids... -> "user system" clock ticks so far
 }
 # How busy the load side's CPUs were (wrk, the backend, and the kernel work of their sockets): when they are, the
 # proxies cannot go faster than the load side lets them, and the throughput ratio says less than CPU per request.
-LOAD_CPU_LIST=$(if [ "$LOAD_CPUS" = none ]; then seq 0 $((CPUS - 1)); else seq 1 $((CPUS - 1)); fi | tr '\n' ' ')
 load_cpu_ticks() { # -> "busy total" jiffies of the load CPUs so far
   awk -v cpus=" $LOAD_CPU_LIST" '$1 ~ /^cpu[0-9]+$/ && index(cpus, " " substr($1, 4) " ") {
       total = 0; for (i = 2; i <= 9; i++) total += $i; busy += total - $5 - $6; all += total }
@@ -228,6 +229,9 @@ RESULTS=$WORK/results.tsv
 printf 'round\ttarget\trps\tp50_us\tp99_us\tcpu_us_per_request\tuser_us_per_request\tkernel_us_per_request\tload_busy_pct\n' \
   >"$RESULTS"
 
+per_request() { # clock ticks, requests -> microseconds of CPU per request
+  awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }'
+}
 to_us() { # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000;
     else if (v ~ /s$/) print n * 1000000; else print n }'
@@ -249,10 +253,9 @@ run_wrk() { # round name port path seconds
   busy=$(awk -v b=$((load_after[0] - load_before[0])) -v a=$((load_after[1] - load_before[1])) \
     'BEGIN { printf "%.0f", (a > 0) ? 100 * b / a : 0 }')
   if [ -n "${CPU_PIDS[$2]:-}" ] && [ "${requests:-0}" -gt 0 ]; then
-    per_request() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }'; }
-    user=$(per_request $((after[0] - before[0])))
-    kernel=$(per_request $((after[1] - before[1])))
-    cpu=$(per_request $((after[0] + after[1] - before[0] - before[1])))
+    user=$(per_request $((after[0] - before[0])) "$requests")
+    kernel=$(per_request $((after[1] - before[1])) "$requests")
+    cpu=$(per_request $((after[0] + after[1] - before[0] - before[1])) "$requests")
   fi
   [ "$1" = warmup ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$rps" "$p50" "$p99" "$cpu" "$user" "$kernel" \
     "$busy" >>"$RESULTS"

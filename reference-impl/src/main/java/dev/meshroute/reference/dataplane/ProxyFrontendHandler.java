@@ -2,7 +2,6 @@ package dev.meshroute.reference.dataplane;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -46,6 +45,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean keepAlive;
     /** The rest of the current request's body when it is streamed, else null. */
     private BodyStream requestRest;
+    /** The client's address ({@link #source(Channel)}). */
+    private String source;
 
     ProxyFrontendHandler(Supplier<Router> router, UpstreamPool upstreams) {
         this.router = router;
@@ -54,20 +55,28 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** What routing sees of a request: header names lower-cased, everything else as sent. */
     static HttpRequestHead head(HttpRequest request) {
+        return head(request, (String) null);
+    }
+
+    /**
+     * As {@link #head(HttpRequest)}, with the downstream connection's address as {@code ip:port} (hash policies on
+     * the source IP), or null when unknown.
+     */
+    static HttpRequestHead head(HttpRequest request, String source) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
         for (Map.Entry<String, String> header : request.headers()) {
             headers.add(Map.entry(header.getKey().toLowerCase(Locale.ROOT), header.getValue()));
         }
         String authority = request.headers().get(HttpHeaderNames.HOST, "");
-        return new HttpRequestHead(request.method().name(), request.uri(), authority, "http", headers);
+        return new HttpRequestHead(request.method().name(), request.uri(), authority, "http", headers, source);
     }
 
-    /** As {@link #head(HttpRequest)}, with the downstream connection's address (hash policies on the source IP). */
-    static HttpRequestHead head(HttpRequest request, java.net.SocketAddress remote) {
-        HttpRequestHead head = head(request);
-        String source = remote instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : null;
-        return new HttpRequestHead(head.method(), head.path(), head.authority(), head.scheme(), head.headers(), source);
+    /** The client connection's address as {@code ip:port}, worked out once per connection; null when unknown. */
+    private String source(Channel channel) {
+        if (source == null && channel.remoteAddress() instanceof InetSocketAddress a) {
+            source = a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        return source;
     }
 
     @Override
@@ -124,7 +133,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, LocalReplies.forDecoderFailure(request.decoderResult().cause()));
             return;
         }
-        RouteDecision decision = router.get().route(head(request, ctx.channel().remoteAddress()));
+        RouteDecision decision = router.get().route(head(request, source(ctx.channel())));
         if (decision instanceof RouteDecision.Forward forward) {
             if (forward.path() != null) {
                 // Envoy keeps the path as the client sent it in x-envoy-original-path
@@ -190,14 +199,15 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         busy = false;
         response.setProtocolVersion(version);
         HttpUtil.setKeepAlive(response, keep);
-        ChannelFuture written = ctx.writeAndFlush(response);
         if (keep) {
+            // no promise to notify: a failed write reaches exceptionCaught, which closes the connection
+            ctx.writeAndFlush(response, ctx.voidPromise());
             if (!waiting.isEmpty() || !ctx.channel().config().isAutoRead()) {
                 // Later, not now: a run of pipelined local replies would otherwise recurse once per request.
                 ctx.executor().execute(() -> serveNext(ctx));
             } // else nothing waits, and reading is on: the next request is served when it arrives
         } else {
-            written.addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

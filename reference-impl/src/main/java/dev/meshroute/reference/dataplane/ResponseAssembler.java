@@ -49,7 +49,9 @@ final class ResponseAssembler extends BodyAssembler<HttpResponse> {
             if (content instanceof LastHttpContent last) {
                 DefaultFullHttpResponse whole = new DefaultFullHttpResponse(head.protocolVersion(), head.status(),
                         body, head.headers(), last.trailingHeaders());
-                HttpUtil.setTransferEncodingChunked(whole, false);
+                if (whole.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+                    HttpUtil.setTransferEncodingChunked(whole, false);
+                }
                 if (!HttpUtil.isContentLengthSet(whole)) {
                     whole.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
                 }

@@ -13,15 +13,22 @@
 # on exit (also on Ctrl-C).
 set -euo pipefail
 
-ROUNDS=${ROUNDS:-3}                 # interleaved rounds (ref 1 route, ref ROUTES routes, nginx in each)
+ROUNDS=${ROUNDS:-4}                 # interleaved rounds (direct, ref 1 route, nginx, ref ROUTES routes, relay in each)
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 WARMUP_SECONDS=${WARMUP_SECONDS:-45} # per target, before the rounds (the JVM reaches its steady state 30 to 40 s into the load)
+WARMUP_RUN_SECONDS=${WARMUP_RUN_SECONDS:-5} # the warm-up is interleaved runs this long, each on new connections
 CONNECTIONS=${CONNECTIONS:-32}
 ROUTES=${ROUTES:-10000}
 RATE=${RATE:-1000}                  # fixed-rate latency: requests/s
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-2}
 LATENCY_SECONDS=${LATENCY_SECONDS:-10}
 BASE_PORT=${BASE_PORT:-18480}
+for setting in ROUNDS SECONDS_PER_RUN WARMUP_SECONDS WARMUP_RUN_SECONDS CONNECTIONS ROUTES RATE RATE_CONNECTIONS \
+  LATENCY_SECONDS BASE_PORT; do
+  case "${!setting}" in
+    '' | *[!0-9]* | 0*) echo "$setting=${!setting}: give a whole number greater than 0" >&2; exit 2 ;;
+  esac
+done
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -159,8 +166,9 @@ $PIN_PROXY socat "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork,nodelay" 
 PIDS+=($!); RELAY_PID=$!
 
 # The reference: control plane + sidecar proxy in one JVM (as `meshroute-reference.jar serve` runs them), one
-# proxy event loop, pinned like nginx. The JVM sees one CPU, so it picks the serial collector.
-JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx1g -Dmeshroute.proxy.workers=1"}
+# proxy event loop, pinned like nginx. The JVM sees one CPU, so it picks the serial collector. The inlining limits are
+# the ones README advises for serving (BENCHMARKS.md, "JIT inlining").
+JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx1g -Dmeshroute.proxy.workers=1 -XX:MaxInlineLevel=25 -XX:InlineSmallCode=5000"}
 start_ref() { # routes port log
   # shellcheck disable=SC2086
   $PIN_PROXY java $JAVA_OPTS -cp "$JAR" dev.meshroute.reference.bench.BenchMesh "$1" "$2" "$BACKEND_PORT" \
@@ -185,7 +193,9 @@ check "reference (1 route)" "$REF1_PORT" "$PATH1"
 check "reference ($ROUTES routes)" "$REFN_PORT" "$PATHN"
 check relay "$RELAY_PORT" "$PATH1"
 
-TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "ref-$ROUTES:$REFN_PORT:$PATHN" "nginx:$NGINX_PORT:$PATH1"
+# ref-1 runs next to nginx, the pair the goal compares, so that the host's drift has the least time to come between
+# them (the throughput rounds also reverse the order every other round).
+TARGETS=("direct:$BACKEND_PORT:$PATH1" "ref-1:$REF1_PORT:$PATH1" "nginx:$NGINX_PORT:$PATH1" "ref-$ROUTES:$REFN_PORT:$PATHN"
   "relay:$RELAY_PORT:$PATH1")
 # CPU time per request: the processes whose CPU a target's run is charged to (nginx: its worker processes; the
 # reference: its whole JVM, control plane, JIT and GC threads included). Not for direct (that is the backend) nor the
@@ -265,8 +275,18 @@ run_wrk() { # round name port path seconds
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "pinning: proxies on CPU $PROXY_CPU; wrk, backend, latency client on CPU $LOAD_CPUS; $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run" >&2
-echo "warm-up (${WARMUP_SECONDS}s per target)" >&2
-for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk warmup "$name" "$port" "$path" "$WARMUP_SECONDS"; done
+# The warm-up is short interleaved runs, not one long run per target: each run opens its connections anew, as every
+# measured run does. After one long run the JIT has compiled the proxy's steady state without ever seeing a new
+# connection, and the first measured round's new connections then hit branches the compiled code assumed never taken:
+# the JVM drops hundreds of compiled methods (uncommon traps) and compiles them again on the proxy's CPU, and that
+# round's user time per request is a quarter higher (BENCHMARKS.md, "The first round").
+echo "warm-up (${WARMUP_SECONDS}s per target, in interleaved runs of ${WARMUP_RUN_SECONDS}s)" >&2
+for ((left = WARMUP_SECONDS; left > 0; left -= WARMUP_RUN_SECONDS)); do
+  for t in "${TARGETS[@]}"; do
+    IFS=: read -r name port path <<<"$t"
+    run_wrk warmup "$name" "$port" "$path" $((left < WARMUP_RUN_SECONDS ? left : WARMUP_RUN_SECONDS))
+  done
+done
 QUOTED_PIDS=()
 if [ -n "$QUOTA_GROUP" ]; then
   # shellcheck disable=SC2206
@@ -278,8 +298,15 @@ if [ -n "$QUOTA_GROUP" ]; then
 else
   echo "throughput: wrk, $ROUNDS interleaved rounds" >&2
 fi
+# Odd rounds run the targets in order, even rounds in reverse (A B C, C B A, ...): a drift that makes the host slower
+# or faster through the run then favours no target over two rounds. The host's speed does drift: the proxies' kernel
+# time per request has moved by more than a third within minutes on a quiet machine (BENCHMARKS.md).
 for r in $(seq 1 "$ROUNDS"); do
-  for t in "${TARGETS[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk "$r" "$name" "$port" "$path" "$SECONDS_PER_RUN"; done
+  order=("${TARGETS[@]}")
+  if ((r % 2 == 0)); then
+    order=(); for ((i = ${#TARGETS[@]} - 1; i >= 0; i--)); do order+=("${TARGETS[i]}"); done
+  fi
+  for t in "${order[@]}"; do IFS=: read -r name port path <<<"$t"; run_wrk "$r" "$name" "$port" "$path" "$SECONDS_PER_RUN"; done
 done
 [ -z "$QUOTA_GROUP" ] || quota_off "${QUOTED_PIDS[@]}"
 

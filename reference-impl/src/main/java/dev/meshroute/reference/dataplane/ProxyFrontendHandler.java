@@ -53,14 +53,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         this.upstreams = upstreams;
     }
 
-    /** What routing sees of a request: header names lower-cased, everything else as sent. */
-    static HttpRequestHead head(HttpRequest request) {
-        return head(request, (String) null);
-    }
-
     /**
-     * As {@link #head(HttpRequest)}, with the downstream connection's address as {@code ip:port} (hash policies on
-     * the source IP), or null when unknown.
+     * What routing sees of a request: header names lower-cased, everything else as sent, and the downstream
+     * connection's address as {@code ip:port} (hash policies on the source IP), or null when unknown.
      */
     static HttpRequestHead head(HttpRequest request, String source) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
